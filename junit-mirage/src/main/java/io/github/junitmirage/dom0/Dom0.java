@@ -1,0 +1,57 @@
+package io.github.junitmirage.dom0;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A connection to a Xen dom0: runs commands, streams long-running ones, uploads files and reaches
+ * addresses that only dom0 can reach.
+ *
+ * <p>Commands are argument lists, never shell lines: {@link ShellQuoting} turns them into the exec
+ * request. Every blocking call has a deadline.
+ */
+public interface Dom0 extends AutoCloseable {
+
+  /** Runs a command to completion; fails with {@link Dom0CommandException} past the deadline. */
+  ExecResult exec(List<String> command, Duration timeout);
+
+  /** Starts a command whose output is read while it runs (for example {@code xl create -c}). */
+  RemoteProcess start(List<String> command);
+
+  /** Writes bytes to a file on dom0 (parent folders must exist), replacing it atomically. */
+  void upload(InputStream content, String remotePath, Duration timeout);
+
+  /**
+   * A loopback address on this machine whose connections dom0 carries on to {@code target}:
+   * the only way tests reach addresses on dom0's bridges.
+   */
+  InetSocketAddress forward(InetSocketAddress target);
+
+  /** Whether the connection is still up. */
+  boolean isConnected();
+
+  /** {@code user@host:port}, for messages. */
+  String describe();
+
+  @Override
+  void close();
+
+  /** A command on dom0 that is still running. */
+  interface RemoteProcess extends AutoCloseable {
+    InputStream stdout();
+
+    /** Everything the command wrote to stderr so far. */
+    String stderrSoFar();
+
+    /** The exit status once the command ended, or -1 when it has not or the connection died. */
+    int exitStatus();
+
+    boolean isRunning();
+
+    /** Ends the channel (the remote command gets EOF and a hang-up). */
+    @Override
+    void close();
+  }
+}

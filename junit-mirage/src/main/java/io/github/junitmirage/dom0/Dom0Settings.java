@@ -1,0 +1,51 @@
+package io.github.junitmirage.dom0;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach and use one dom0.
+ *
+ * @param host the dom0's host name or address
+ * @param port its SSH port
+ * @param user the SSH user
+ * @param keyFile the private key to log in with
+ * @param knownHosts an OpenSSH known_hosts file that must list dom0's host key, or null
+ * @param pinnedHostKey the one host key accepted (an OpenSSH public key line), or null
+ * @param insecureAcceptAnyHostKey accept any host key: only for throw-away hosts
+ * @param sudo run {@code xl} through {@code sudo -n}
+ * @param workDir the folder on dom0 for uploaded kernels and generated configs
+ * @param connectTimeout deadline for connecting and logging in
+ */
+public record Dom0Settings(
+    String host,
+    int port,
+    String user,
+    Path keyFile,
+    Path knownHosts,
+    String pinnedHostKey,
+    boolean insecureAcceptAnyHostKey,
+    boolean sudo,
+    String workDir,
+    Duration connectTimeout) {
+
+  public Dom0Settings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(keyFile, "keyFile");
+    Objects.requireNonNull(workDir, "workDir");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range 1..65535: " + port);
+    }
+    if (!workDir.startsWith("/") || !workDir.matches("[A-Za-z0-9_./-]+") || workDir.contains("..")) {
+      throw new IllegalArgumentException(
+          "workDir must be an absolute path of letters, digits, '_', '-', '.' and '/': " + workDir);
+    }
+  }
+
+  public String describe() {
+    return user + "@" + host + ":" + port;
+  }
+}

@@ -1,0 +1,153 @@
+package io.github.junitmirage.dom0;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SftpException;
+import io.github.junitmirage.internal.Deadline;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A dom0 reached over SSH with JSch: one session, many channels.
+ *
+ * <p>Host keys are verified against a pinned key or a known_hosts file; accepting any key happens
+ * only when {@link Dom0Settings#insecureAcceptAnyHostKey()} says so.
+ */
+public final class SshDom0 implements Dom0 {
+  private static final System.Logger LOG = System.getLogger("junit-mirage.dom0");
+
+  private final Dom0Settings settings;
+  private final Session session;
+  private final Map<InetSocketAddress, InetSocketAddress> forwards = new ConcurrentHashMap<>();
+
+  private SshDom0(Dom0Settings settings, Session session) {
+    this.settings = settings;
+    this.session = session;
+  }
+
+  /** Connects and logs in, or throws a {@link Dom0ConnectionException} saying what to fix. */
+  public static SshDom0 connect(Dom0Settings settings) {
+    Session session = SshSessions.open(settings);
+    return new SshDom0(settings, session);
+  }
+
+  @Override
+  public ExecResult exec(List<String> command, Duration timeout) {
+    Deadline deadline = Deadline.after(timeout);
+    ChannelExec channel = openExec(command);
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    channel.setErrStream(stderr, true);
+    try {
+      InputStream stdout = channel.getInputStream();
+      channel.connect(deadline.remainingMillisAtLeast(1));
+      byte[] out = StreamReading.readUntilClosed(stdout, channel::isClosed, deadline);
+      if (!channel.isClosed()) {
+        throw new Dom0CommandException(
+            "command on dom0 " + describe() + " did not finish within " + timeout + ": "
+                + ShellQuoting.join(command) + "\n  stderr so far: " + stderr, null);
+      }
+      // The exit status is meaningful only once the channel closed: -1 means not yet.
+      return new ExecResult(command, channel.getExitStatus(),
+          new String(out, StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    } catch (IOException | JSchException e) {
+      throw lost("running " + ShellQuoting.join(command), e);
+    } finally {
+      channel.disconnect();
+    }
+  }
+
+  @Override
+  public RemoteProcess start(List<String> command) {
+    ChannelExec channel = openExec(command);
+    SshRemoteProcess process = new SshRemoteProcess(channel);
+    try {
+      process.connect(settings.connectTimeout());
+    } catch (IOException | JSchException e) {
+      channel.disconnect();
+      throw lost("starting " + ShellQuoting.join(command), e);
+    }
+    return process;
+  }
+
+  @Override
+  public void upload(InputStream content, String remotePath, Duration timeout) {
+    String partial = remotePath + ".part";
+    ChannelSftp sftp = null;
+    try {
+      sftp = (ChannelSftp) session.openChannel("sftp");
+      sftp.connect((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+      sftp.put(content, partial, ChannelSftp.OVERWRITE);
+    } catch (JSchException e) {
+      throw lost("uploading " + remotePath, e);
+    } catch (SftpException e) {
+      throw new Dom0CommandException("cannot write " + partial + " on dom0 " + describe() + ": "
+          + e.getMessage() + " (does " + settings.user() + " own " + settings.workDir() + "?)", null);
+    } finally {
+      if (sftp != null) {
+        sftp.disconnect();
+      }
+    }
+    exec(List.of("mv", "-f", partial, remotePath), timeout).orThrow("moving the upload in place");
+  }
+
+  @Override
+  public InetSocketAddress forward(InetSocketAddress target) {
+    return forwards.computeIfAbsent(target, this::openForward);
+  }
+
+  private InetSocketAddress openForward(InetSocketAddress target) {
+    try {
+      int local = session.setPortForwardingL("127.0.0.1", 0, target.getHostString(), target.getPort());
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), local);
+    } catch (JSchException e) {
+      throw lost("forwarding to " + target, e);
+    }
+  }
+
+  @Override
+  public boolean isConnected() {
+    return session.isConnected();
+  }
+
+  @Override
+  public String describe() {
+    return settings.describe();
+  }
+
+  public Dom0Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    session.disconnect();
+  }
+
+  private ChannelExec openExec(List<String> command) {
+    try {
+      ChannelExec channel = (ChannelExec) session.openChannel("exec");
+      channel.setCommand(ShellQuoting.join(command));
+      return channel;
+    } catch (JSchException e) {
+      throw lost("opening a channel for " + ShellQuoting.join(command), e);
+    }
+  }
+
+  private Dom0ConnectionException lost(String what, Exception cause) {
+    String state = session.isConnected() ? "connected" : "connection lost";
+    LOG.log(System.Logger.Level.DEBUG, what + " failed", cause);
+    return new Dom0ConnectionException(
+        what + " on dom0 " + describe() + " failed (" + state + "): " + cause.getMessage(), cause);
+  }
+}

@@ -1,0 +1,86 @@
+package io.github.junitmirage.dom0;
+
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import java.nio.file.Files;
+
+/** Opens and logs in a JSch session, turning JSch's terse failures into what to fix. */
+final class SshSessions {
+  private static final System.Logger LOG = System.getLogger("junit-mirage.dom0");
+
+  private SshSessions() {}
+
+  static Session open(Dom0Settings s) {
+    if (!Files.isReadable(s.keyFile())) {
+      throw new Dom0ConnectionException("SSH key " + s.keyFile() + " for dom0 " + s.describe()
+          + " does not exist or is not readable: set junit.mirage.dom0.key to your private key");
+    }
+    JSch jsch = new JSch();
+    try {
+      jsch.addIdentity(s.keyFile().toString());
+      Session session = jsch.getSession(s.user(), s.host(), s.port());
+      configureHostKeyCheck(jsch, session, s);
+      session.setConfig("PreferredAuthentications", "publickey");
+      session.setServerAliveInterval(5_000);
+      session.setServerAliveCountMax(3);
+      session.setTimeout((int) s.connectTimeout().toMillis());
+      session.connect((int) s.connectTimeout().toMillis());
+      // The timeout above also bounds every later socket read; keep-alives detect a dead peer.
+      session.setTimeout(0);
+      return session;
+    } catch (JSchException e) {
+      throw explain(s, e);
+    }
+  }
+
+  private static void configureHostKeyCheck(JSch jsch, Session session, Dom0Settings s)
+      throws JSchException {
+    if (s.pinnedHostKey() != null) {
+      PinnedHostKey pinned = PinnedHostKey.parse(s.pinnedHostKey());
+      session.setHostKeyRepository(pinned);
+      session.setConfig("server_host_key", pinned.algorithm());
+      session.setConfig("StrictHostKeyChecking", "yes");
+    } else if (s.insecureAcceptAnyHostKey()) {
+      LOG.log(System.Logger.Level.WARNING, "NOT verifying the host key of dom0 " + s.describe()
+          + " (junit.mirage.dom0.insecureAcceptAnyHostKey=true): anyone on the path can pose as it");
+      session.setConfig("StrictHostKeyChecking", "no");
+    } else {
+      if (s.knownHosts() == null || !Files.isReadable(s.knownHosts())) {
+        throw new Dom0ConnectionException("cannot verify the host key of dom0 " + s.describe()
+            + ": known_hosts file " + s.knownHosts() + " is not readable; set "
+            + "junit.mirage.dom0.hostKey to dom0's public host key line, or add it with "
+            + "ssh-keyscan -p " + s.port() + " " + s.host() + " >> ~/.ssh/known_hosts");
+      }
+      jsch.setKnownHosts(s.knownHosts().toString());
+      session.setConfig("StrictHostKeyChecking", "yes");
+    }
+  }
+
+  static Dom0ConnectionException explain(Dom0Settings s, JSchException e) {
+    String m = String.valueOf(e.getMessage());
+    String where = "dom0 " + s.describe();
+    String advice;
+    if (m.contains("HostKey has been changed") || m.contains("reject HostKey")
+        || m.contains(PinnedHostKey.MISMATCH)) {
+      advice = "the host key of " + where + " does not match the expected one; if dom0 was "
+          + "reinstalled, update junit.mirage.dom0.hostKey or known_hosts, otherwise someone may "
+          + "be intercepting the connection";
+    } else if (m.contains("UnknownHostKey")) {
+      advice = "the host key of " + where + " is not in " + s.knownHosts() + ": add it with "
+          + "ssh-keyscan -p " + s.port() + " " + s.host() + " >> " + s.knownHosts();
+    } else if (m.contains("Auth fail") || m.contains("Auth cancel")) {
+      advice = where + " refused the key " + s.keyFile() + ": append " + s.keyFile()
+          + ".pub to ~" + s.user() + "/.ssh/authorized_keys on dom0";
+    } else if (m.contains("Connection refused")) {
+      advice = "nothing listens on " + where + ": is dom0 up and sshd running?";
+    } else if (m.contains("timeout") || m.contains("timed out")) {
+      advice = where + " did not answer within " + s.connectTimeout() + ": is the address right?";
+    } else if (m.contains("UnknownHost")) {
+      advice = "cannot resolve the host name of " + where + ": set junit.mirage.dom0.host";
+    } else {
+      advice = "cannot connect to " + where;
+    }
+    return new Dom0ConnectionException(advice + " (" + m + ")", e);
+  }
+}

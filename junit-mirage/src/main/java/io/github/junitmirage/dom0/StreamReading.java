@@ -1,0 +1,52 @@
+package io.github.junitmirage.dom0;
+
+import io.github.junitmirage.internal.Deadline;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.BooleanSupplier;
+
+/** Reads a channel's stream to its end without ever blocking past a deadline. */
+final class StreamReading {
+  private StreamReading() {}
+
+  static byte[] readUntilClosed(InputStream in, BooleanSupplier closed, Deadline deadline)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    while (!deadline.expired()) {
+      // available() first: a blocking read on JSch's pipe would ignore the deadline.
+      int ready = in.available();
+      if (ready > 0) {
+        int n = in.read(buffer, 0, Math.min(ready, buffer.length));
+        if (n < 0) {
+          break;
+        }
+        out.write(buffer, 0, n);
+      } else if (closed.getAsBoolean()) {
+        drain(in, out, buffer);
+        break;
+      } else {
+        sleepQuietly(5);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static void drain(InputStream in, ByteArrayOutputStream out, byte[] buffer)
+      throws IOException {
+    int n;
+    while (in.available() > 0 && (n = in.read(buffer)) > 0) {
+      out.write(buffer, 0, n);
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading from dom0", e);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.github.junitmirage.internal;
+
+import io.github.junitmirage.junit.DestroyMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Everything needed to boot one declared unikernel, resolved and checked. */
+public record UnikernelSpec(
+    String name,
+    Path kernel,
+    Optional<Path> ramdisk,
+    String type,
+    int memoryMb,
+    String bridge,
+    Optional<String> mac,
+    String cmdline,
+    List<String> extraLines,
+    Optional<Pattern> readyPattern,
+    Optional<String> readyHttpPath,
+    int readyHttpStatus,
+    Duration bootTimeout,
+    Duration readyTimeout,
+    DestroyMode destroyMode) {
+
+  public UnikernelSpec {
+    extraLines = List.copyOf(extraLines);
+  }
+}

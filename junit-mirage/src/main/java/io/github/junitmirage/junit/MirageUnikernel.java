@@ -1,0 +1,102 @@
+package io.github.junitmirage.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Boots a MirageOS unikernel on a Xen dom0 for the annotated test class, method or field, waits
+ * until its console reports an address, injects it and destroys the domain afterwards.
+ *
+ * <pre>
+ * &#64;MirageUnikernel(name = "www", kernel = "target/www.xen")
+ * class StaticWebsiteIT {
+ *   &#64;Test
+ *   void home(Unikernel www, OkHttpClient http) throws IOException {
+ *     try (Response r = http.newCall(new Request.Builder().url(www.url("/")).build()).execute()) {
+ *       assertThat(r.body().string()).contains("Hello Mirage World!");
+ *     }
+ *   }
+ * }
+ * </pre>
+ *
+ * <h2>Where it goes</h2>
+ * <ul>
+ *   <li>On a class (repeatable): one unikernel per declaration, {@link Lifecycle#PER_CLASS} by
+ *       default; test and lifecycle methods take it as a {@link Unikernel}, {@code InetAddress} or
+ *       {@code OkHttpClient} parameter ({@link UnikernelName} picks one when several are declared).
+ *   <li>On a field of type {@link Unikernel}: declares and injects one; the field name is its name.
+ *       Static fields are per class, instance fields per method unless {@link #lifecycle()} says otherwise.
+ *   <li>On a test method: a fresh unikernel for that method only.
+ * </ul>
+ *
+ * <h2>Limitations</h2>
+ * Readiness is judged from the console (and optionally HTTP). Constructor parameters are not
+ * injected. Where a dom0 is configured (see the README), the unikernel runs there; otherwise the
+ * embedded QEMU lab is booted once per test run.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.FIELD})
+@Repeatable(MirageUnikernels.class)
+@ExtendWith(MirageUnikernelExtension.class)
+public @interface MirageUnikernel {
+  /** Its name; the domain is called {@code <name>-<run tag>}. Default: field or method name, else
+   *  the kernel or xl file's name without extension. */
+  String name() default "";
+
+  /** The kernel image on the test host, uploaded to dom0. Relative paths are resolved against the
+   *  working directory. Either this or {@link #xlFile()}. */
+  String kernel() default "";
+
+  /** An initial ramdisk on the test host, uploaded to dom0 (not needed by real unikernels). */
+  String ramdisk() default "";
+
+  /** An xl file as {@code mirage configure -t xen} writes it; its kernel, memory, type, bridge and
+   *  cmdline are taken from it, other lines passed through. Attributes set here override it. */
+  String xlFile() default "";
+
+  /** Memory in MiB. Default: the xl file's, else 128. */
+  int memoryMb() default 0;
+
+  /** The dom0 bridge for the interface. Default: {@code junit.mirage.bridge}, else br0. */
+  String bridge() default "";
+
+  /** The interface's MAC. Default: a locally administered one, unique in this run. */
+  String mac() default "";
+
+  /** Guest type, {@code pv} or {@code pvh} (Mirage 4 on Xen is PVH). Default: xl file's, else pv. */
+  String type() default "";
+
+  /** The kernel command line: Mirage 4 runtime arguments such as {@code --ipv4=10.0.0.2/24}. */
+  String cmdline() default "";
+
+  /** Raw {@code key = value} lines added to the xl config as they are. */
+  String[] xl() default {};
+
+  /** A regular expression for the line that means ready; named groups become
+   *  {@link Unikernel#captured()}, a group {@code ip} gives the address. Default: the address line
+   *  of any Mirage generation. */
+  String readyPattern() default "";
+
+  /** When set, also wait until {@code GET <path>} answers {@link #readyHttpStatus()}. */
+  String readyHttpPath() default "";
+
+  int readyHttpStatus() default 200;
+
+  /** Seconds from {@code xl create} to the ready line. Default: {@code junit.mirage.bootTimeoutSeconds}, else 120. */
+  int bootTimeoutSeconds() default 0;
+
+  /** Seconds for the HTTP readiness check. Default: 30. */
+  int readyTimeoutSeconds() default 0;
+
+  /** How long it lives; the default depends on where the annotation is (see above). */
+  Lifecycle lifecycle() default Lifecycle.DEFAULT;
+
+  /** When its domain is destroyed. */
+  DestroyMode destroy() default DestroyMode.DEFAULT;
+}

@@ -1,0 +1,62 @@
+package io.github.junitmirage.xen;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds {@code xl} invocations as argument lists, with {@code sudo -n} in front when dom0 needs it.
+ * {@code -n} makes sudo fail at once instead of waiting for a password nobody will type.
+ */
+public final class XlCommands {
+  private final boolean sudo;
+
+  public XlCommands(boolean sudo) {
+    this.sudo = sudo;
+  }
+
+  /** {@code xl create -c FILE}: creates the domain and streams its console on the same channel. */
+  public List<String> createWithConsole(String configPath) {
+    return xl("create", "-c", configPath);
+  }
+
+  public List<String> destroy(String name) {
+    return xl("destroy", XenNames.requireDomainName(name));
+  }
+
+  /** {@code xl list}: all domains. */
+  public List<String> list() {
+    return xl("list");
+  }
+
+  /** {@code xl list NAME}: one domain; fails with "invalid domain identifier" when it is gone. */
+  public List<String> list(String name) {
+    return xl("list", XenNames.requireDomainName(name));
+  }
+
+  public List<String> listLong(String name) {
+    return xl("list", "-l", XenNames.requireDomainName(name));
+  }
+
+  public List<String> domid(String name) {
+    return xl("domid", XenNames.requireDomainName(name));
+  }
+
+  public List<String> dmesg() {
+    return xl("dmesg");
+  }
+
+  public boolean sudo() {
+    return sudo;
+  }
+
+  private List<String> xl(String... args) {
+    List<String> command = new ArrayList<>();
+    if (sudo) {
+      command.add("sudo");
+      command.add("-n");
+    }
+    command.add("xl");
+    command.addAll(List.of(args));
+    return command;
+  }
+}
