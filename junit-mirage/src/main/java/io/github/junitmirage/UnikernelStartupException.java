@@ -9,7 +9,7 @@ import java.util.List;
 public class UnikernelStartupException extends MirageException {
   private final String domain;
   private final Phase phase;
-  private final List<String> consoleTail;
+  private final List<String> console;
 
   /** Where in the start the failure happened. */
   public enum Phase {
@@ -17,11 +17,11 @@ public class UnikernelStartupException extends MirageException {
   }
 
   public UnikernelStartupException(String message, String domain, Phase phase,
-      List<String> consoleTail, Throwable cause) {
+      List<String> console, Throwable cause) {
     super(message, cause);
     this.domain = domain;
     this.phase = phase;
-    this.consoleTail = List.copyOf(consoleTail);
+    this.console = List.copyOf(console);
   }
 
   public String domain() {
@@ -32,43 +32,44 @@ public class UnikernelStartupException extends MirageException {
     return phase;
   }
 
-  public List<String> consoleTail() {
-    return consoleTail;
+  /** Every console line printed before the failure. */
+  public List<String> console() {
+    return console;
   }
 
   /** The console printed a failure (exception, abort, trap) or xl shows the domain crashed. */
   public static class Crashed extends UnikernelStartupException {
-    public Crashed(String message, String domain, Phase phase, List<String> tail) {
-      super(message, domain, phase, tail, null);
+    public Crashed(String message, String domain, Phase phase, List<String> console) {
+      super(message, domain, phase, console, null);
     }
   }
 
   /** The unikernel exited, shut down or vanished before it was ready. */
   public static class Exited extends UnikernelStartupException {
-    public Exited(String message, String domain, Phase phase, List<String> tail) {
-      super(message, domain, phase, tail, null);
+    public Exited(String message, String domain, Phase phase, List<String> console) {
+      super(message, domain, phase, console, null);
     }
   }
 
   /** What was awaited did not happen in time; the domain may still be running. */
   public static class TimedOut extends UnikernelStartupException {
-    public TimedOut(String message, String domain, Phase phase, List<String> tail) {
-      super(message, domain, phase, tail, null);
+    public TimedOut(String message, String domain, Phase phase, List<String> console) {
+      super(message, domain, phase, console, null);
     }
   }
 
   /** {@code xl create} itself failed: bad kernel, bridge, memory, name. */
   public static class CreateFailed extends UnikernelStartupException {
-    public CreateFailed(String message, String domain, List<String> tail) {
-      super(message, domain, Phase.CREATE, tail, null);
+    public CreateFailed(String message, String domain, List<String> console) {
+      super(message, domain, Phase.CREATE, console, null);
     }
   }
 
   /** The connection to dom0 was lost while the unikernel was starting. */
   public static class ConnectionLost extends UnikernelStartupException {
-    public ConnectionLost(String message, String domain, Phase phase, List<String> tail,
+    public ConnectionLost(String message, String domain, Phase phase, List<String> console,
         Throwable cause) {
-      super(message, domain, phase, tail, cause);
+      super(message, domain, phase, console, cause);
     }
   }
 }

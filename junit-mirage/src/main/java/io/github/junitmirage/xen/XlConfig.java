@@ -22,18 +22,19 @@ import java.util.Set;
  * @param name the domain name
  * @param type {@code pv} or {@code pvh}
  * @param kernel the kernel's path on dom0
+ * @param ramdisk an initial ramdisk's path on dom0, or empty
  * @param memoryMb memory in MiB
  * @param vifs the network interfaces
  * @param cmdline the kernel command line (Mirage 4 runtime arguments), may be empty
  * @param extraLines raw {@code key = value} lines appended as they are
  */
 public record XlConfig(
-    String name, String type, String kernel, int memoryMb, List<Vif> vifs, String cmdline,
-    List<String> extraLines) {
+    String name, String type, String kernel, String ramdisk, int memoryMb, List<Vif> vifs,
+    String cmdline, List<String> extraLines) {
 
   /** Keys junit-mirage writes itself; extra lines may not set them again. */
   public static final Set<String> OWN_KEYS =
-      Set.of("name", "type", "kernel", "memory", "vif", "cmdline", "extra", "on_crash");
+      Set.of("name", "type", "kernel", "ramdisk", "memory", "vif", "cmdline", "extra", "on_crash");
 
   public XlConfig {
     XenNames.requireDomainName(name);
@@ -41,6 +42,7 @@ public record XlConfig(
       throw new IllegalArgumentException("guest type must be 'pv' or 'pvh': " + type);
     }
     XlValues.requireQuotable("kernel path", kernel);
+    XlValues.requireQuotable("ramdisk path", ramdisk);
     if (memoryMb < 16 || memoryMb > 1_048_576) {
       throw new IllegalArgumentException("memoryMb out of range 16..1048576: " + memoryMb);
     }
@@ -57,6 +59,9 @@ public record XlConfig(
     lines.add("name = " + XlValues.quote(name));
     lines.add("type = " + XlValues.quote(type));
     lines.add("kernel = " + XlValues.quote(kernel));
+    if (!ramdisk.isEmpty()) {
+      lines.add("ramdisk = " + XlValues.quote(ramdisk));
+    }
     lines.add("memory = " + memoryMb);
     List<String> quotedVifs = vifs.stream().map(v -> XlValues.quote(v.spec())).toList();
     lines.add("vif = [ " + String.join(", ", quotedVifs) + " ]");

@@ -1,0 +1,14 @@
+package io.github.junitmirage.examples;
+
+/**
+ * Where the lab's stand-in unikernel lives. It is a Linux PV guest that prints MirageOS console
+ * lines, not a real MirageOS unikernel: {@code ${lab}} is the embedded lab's image folder.
+ */
+final class StandIn {
+  static final String KERNEL = "${lab}/standin-vmlinux";
+  static final String RAMDISK = "${lab}/standin-initrd.img";
+  /** The stand-in's kernel needs these before the Mirage-style arguments. */
+  static final String CONSOLE = "console=hvc0 quiet ";
+
+  private StandIn() {}
+}

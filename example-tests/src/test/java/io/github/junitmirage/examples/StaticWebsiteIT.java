@@ -1,0 +1,36 @@
+package io.github.junitmirage.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.junitmirage.junit.MirageUnikernel;
+import io.github.junitmirage.junit.Unikernel;
+import java.io.IOException;
+import java.net.InetAddress;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+
+/** mirage-skeleton's static website, tested as its developer would: boot, fetch /, compare. */
+@MirageUnikernel(name = "www", kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
+    cmdline = StandIn.CONSOLE + "mirage.dialect=4")
+class StaticWebsiteIT {
+
+  @Test
+  void servesHelloMirageWorld(OkHttpClient http, InetAddress ip) throws IOException {
+    Request home = new Request.Builder().url("http://" + ip.getHostAddress() + "/").build();
+    try (Response response = http.newCall(home).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      assertThat(response.body().string()).isEqualTo("Hello Mirage World!\n");
+    }
+  }
+
+  @Test
+  void injectedAddressIsTheOneTheConsoleReported(Unikernel www, InetAddress ip) {
+    assertThat(www.ip()).isEqualTo(ip);
+    assertThat(www.readyLine()).contains("Lease obtained! IP: " + ip.getHostAddress());
+    assertThat(www.gateway()).contains("192.168.56.1");
+    assertThat(www.domainName()).startsWith("www-jm");
+    assertThat(www.isRunning()).isTrue();
+  }
+}

@@ -1,0 +1,161 @@
+package io.github.junitmirage.internal;
+
+import io.github.junitmirage.UnikernelStartupException;
+import io.github.junitmirage.UnikernelStartupException.Phase;
+import io.github.junitmirage.console.ConsoleTranscript;
+import io.github.junitmirage.console.FailureLine;
+import io.github.junitmirage.dom0.Dom0;
+import io.github.junitmirage.xen.DomainInfo;
+import io.github.junitmirage.xen.XlErrors;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Waits for a unikernel's ready line and stops the moment success is impossible: a failure line,
+ * the console closing, the domain crashed or shut down in {@code xl list}, dom0 lost.
+ */
+final class BootWaiter {
+  private static final long POLL_MILLIS = 1_500;
+  // After a failure line, a moment more for the trace lines that follow it.
+  private static final long TRACE_GRACE_MILLIS = 400;
+
+  private final Dom0Session session;
+  private final String domain;
+  private final Dom0.RemoteProcess console;
+  private final ConsoleTranscript transcript;
+  private final ReadyMatcher matcher;
+  private final Duration timeout;
+
+  BootWaiter(Dom0Session session, String domain, Dom0.RemoteProcess console,
+      ConsoleTranscript transcript, ReadyMatcher matcher, Duration timeout) {
+    this.session = session;
+    this.domain = domain;
+    this.console = console;
+    this.transcript = transcript;
+    this.matcher = matcher;
+    this.timeout = timeout;
+  }
+
+  ReadyLine await() {
+    Deadline deadline = Deadline.after(timeout);
+    long position = 0;
+    long nextPoll = System.nanoTime() + POLL_MILLIS * 1_000_000;
+    while (true) {
+      for (String line : transcript.since(position)) {
+        position++;
+        Optional<FailureLine> failure = FailureLine.match(line);
+        if (failure.isPresent()) {
+          throw failed(failure.get());
+        }
+        Optional<ReadyLine> ready = matcher.accept(line);
+        if (ready.isPresent()) {
+          return ready.get();
+        }
+      }
+      if (transcript.hasEnded()) {
+        throw consoleEnded();
+      }
+      if (deadline.expired()) {
+        throw timedOut();
+      }
+      if (System.nanoTime() - nextPoll > 0) {
+        checkDomainState();
+        nextPoll = System.nanoTime() + POLL_MILLIS * 1_000_000;
+      }
+      try {
+        transcript.awaitBeyond(position, 200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UnikernelStartupException("interrupted while waiting for " + domain, domain,
+            phase(), transcript.lines(), e);
+      }
+    }
+  }
+
+  private Phase phase() {
+    return transcript.size() == 0 ? Phase.BOOT : Phase.LEASE;
+  }
+
+  private UnikernelStartupException failed(FailureLine failure) {
+    Sleeping.sleep(TRACE_GRACE_MILLIS);
+    String state = stateText();
+    if (failure.isCleanExit()) {
+      return new UnikernelStartupException.Exited(subject() + " exited with status 0 before "
+          + awaited() + " (" + failure.line() + "; xl list: " + state + ")" + tail(),
+          domain, phase(), transcript.lines());
+    }
+    return new UnikernelStartupException.Crashed(subject() + " failed before " + awaited() + ": "
+        + failure.kind().name().toLowerCase().replace('_', ' ') + " (xl list: " + state + ")\n  "
+        + failure.line() + tail(), domain, phase(), transcript.lines());
+  }
+
+  private UnikernelStartupException consoleEnded() {
+    String stderr = console.stderrSoFar().replaceAll("(?m)^Parsing config from .*\n?", "").strip();
+    if (!session.dom0().isConnected()) {
+      return new UnikernelStartupException.ConnectionLost("lost the connection to dom0 "
+          + session.dom0().describe() + " while waiting for " + domain + " (phase "
+          + phase().name().toLowerCase() + ")" + tail(), domain, phase(), transcript.lines(), null);
+    }
+    if (transcript.size() == 0 && !stderr.isEmpty()) {
+      String why = XlErrors.diagnose(stderr).orElse("xl create failed");
+      return new UnikernelStartupException.CreateFailed("xl create of " + domain + " on dom0 "
+          + session.dom0().describe() + " failed: " + why + "\n  xl said: "
+          + stderr.replace("\n", "\n          "), domain, transcript.lines());
+    }
+    return new UnikernelStartupException.Exited(subject() + " went away before " + awaited()
+        + ": its console closed (xl list: " + stateText() + ")" + tail(), domain, phase(),
+        transcript.lines());
+  }
+
+  private UnikernelStartupException timedOut() {
+    return new UnikernelStartupException.TimedOut(subject() + " did not report " + awaited()
+        + " within " + timeout + " (xl list: " + stateText() + "; " + transcript.size()
+        + " console lines; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow)"
+        + tail(), domain, phase(), transcript.lines());
+  }
+
+  private void checkDomainState() {
+    Optional<DomainInfo> info = safeDomain();
+    if (info.isEmpty()) {
+      return; // not created yet, or gone: the console's end will tell
+    }
+    if (info.get().state().isCrashed()) {
+      throw new UnikernelStartupException.Crashed(subject() + " crashed before " + awaited()
+          + " (xl list: " + info.get().state().describe() + ")" + tail(), domain, phase(),
+          transcript.lines());
+    }
+    if (info.get().state().isShutDown()) {
+      throw new UnikernelStartupException.Exited(subject() + " shut down before " + awaited()
+          + " (xl list: " + info.get().state().describe() + ")" + tail(), domain, phase(),
+          transcript.lines());
+    }
+  }
+
+  private Optional<DomainInfo> safeDomain() {
+    try {
+      return session.domain(domain);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String stateText() {
+    try {
+      return session.domain(domain).map(d -> d.state().describe()).orElse("no such domain");
+    } catch (RuntimeException e) {
+      return "unknown: " + e.getMessage();
+    }
+  }
+
+  private String subject() {
+    return "Unikernel " + domain + " on dom0 " + session.dom0().describe();
+  }
+
+  private String awaited() {
+    return matcher.hasPattern() ? "its ready line" : "an address";
+  }
+
+  private String tail() {
+    return ConsoleTail.format(transcript);
+  }
+}

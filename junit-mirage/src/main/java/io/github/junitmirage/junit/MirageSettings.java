@@ -1,0 +1,98 @@
+package io.github.junitmirage.junit;
+
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The configuration keys of junit-mirage. Each is read as a JUnit configuration parameter or
+ * system property of that name, else the environment variable named like it in upper case
+ * ({@code junit.mirage.dom0.knownHosts} becomes {@code JUNIT_MIRAGE_DOM0_KNOWN_HOSTS}), else its
+ * default. Annotation attributes win over all of them.
+ */
+public final class MirageSettings {
+  /** dom0's host name or address. Unset: boot the embedded QEMU lab. */
+  public static final String DOM0_HOST = "junit.mirage.dom0.host";
+  /** dom0's SSH port. Default 22. */
+  public static final String DOM0_PORT = "junit.mirage.dom0.port";
+  /** SSH user. Default {@code mirage}. */
+  public static final String DOM0_USER = "junit.mirage.dom0.user";
+  /** Private key file. Default {@code ~/.ssh/id_ed25519}, else {@code ~/.ssh/id_rsa}. */
+  public static final String DOM0_KEY = "junit.mirage.dom0.key";
+  /** known_hosts file that must list dom0. Default {@code ~/.ssh/known_hosts}. */
+  public static final String DOM0_KNOWN_HOSTS = "junit.mirage.dom0.knownHosts";
+  /** dom0's host key as an OpenSSH public key line; when set, the only key accepted. */
+  public static final String DOM0_HOST_KEY = "junit.mirage.dom0.hostKey";
+  /** {@code true} accepts any host key. Default false. Only for throw-away hosts. */
+  public static final String DOM0_INSECURE_ACCEPT_ANY_HOST_KEY =
+      "junit.mirage.dom0.insecureAcceptAnyHostKey";
+  /** Run xl with {@code sudo -n}. Default true. */
+  public static final String DOM0_SUDO = "junit.mirage.dom0.sudo";
+  /** Folder on dom0 for uploads and configs. Default {@code /tmp/junit-mirage}. */
+  public static final String DOM0_WORK_DIR = "junit.mirage.dom0.workDir";
+  /** Default bridge. Default {@code br0}. */
+  public static final String BRIDGE = "junit.mirage.bridge";
+  /** Scales every deadline (slow hosts). Default 1. */
+  public static final String TIMEOUT_FACTOR = "junit.mirage.timeoutFactor";
+  /** Default seconds from xl create to the ready line. Default 120. */
+  public static final String BOOT_TIMEOUT_SECONDS = "junit.mirage.bootTimeoutSeconds";
+  /** Default {@link DestroyMode}. Default ALWAYS. */
+  public static final String DESTROY = "junit.mirage.destroy";
+  /** Where lab images are cached. Default {@code ~/.cache/junit-mirage}. */
+  public static final String CACHE = "junit.mirage.cache";
+  /** The project's fixtures folder, to notice a lab image older than its recipe. */
+  public static final String FIXTURES = "junit.mirage.fixtures";
+  /** Seconds the lab may take to boot. Default 180. */
+  public static final String LAB_BOOT_TIMEOUT_SECONDS = "junit.mirage.lab.bootTimeoutSeconds";
+
+  private final Function<String, Optional<String>> source;
+
+  private MirageSettings(Function<String, Optional<String>> source) {
+    this.source = source;
+  }
+
+  static MirageSettings of(ExtensionContext context) {
+    return new MirageSettings(key -> context.getConfigurationParameter(key)
+        .or(() -> Optional.ofNullable(System.getenv(environmentName(key)))));
+  }
+
+  /** The environment variable for a key: {@code junit.mirage.dom0.workDir} -> {@code JUNIT_MIRAGE_DOM0_WORK_DIR}. */
+  public static String environmentName(String key) {
+    return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();
+  }
+
+  Optional<String> get(String key) {
+    return source.apply(key).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  String get(String key, String fallback) {
+    return get(key).orElse(fallback);
+  }
+
+  int integer(String key, int fallback) {
+    String v = get(key, Integer.toString(fallback));
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ExtensionConfigurationException(key + " must be a whole number: " + v);
+    }
+  }
+
+  double decimal(String key, double fallback) {
+    String v = get(key, Double.toString(fallback));
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new ExtensionConfigurationException(key + " must be a number: " + v);
+    }
+  }
+
+  boolean bool(String key, boolean fallback) {
+    String v = get(key, Boolean.toString(fallback));
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new ExtensionConfigurationException(key + " must be true or false: " + v);
+    }
+    return Boolean.parseBoolean(v);
+  }
+}

@@ -1,0 +1,210 @@
+package io.github.junitmirage.junit;
+
+import io.github.junitmirage.UnikernelStartupException;
+import io.github.junitmirage.internal.Evidence;
+import io.github.junitmirage.internal.RunningUnikernel;
+import io.github.junitmirage.internal.UnikernelLauncher;
+import io.github.junitmirage.internal.UnikernelSpec;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.extension.MediaType;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Boots, injects and destroys the unikernels declared with {@link MirageUnikernel}. All state is in
+ * JUnit's store: the run's dom0 session in the root context, each unikernel in the context of its
+ * lifecycle, closed (destroyed) by JUnit when that context ends.
+ */
+final class MirageUnikernelExtension
+    implements BeforeAllCallback, BeforeEachCallback, AfterTestExecutionCallback, ParameterResolver {
+  private static final Namespace NS = Namespace.create(MirageUnikernelExtension.class);
+  private static final System.Logger LOG = System.getLogger("junit-mirage");
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    List<Declaration> declared = Declarations.ofClass(context.getRequiredTestClass());
+    declared.forEach(SpecResolver::validate);
+    for (Declaration d : declared) {
+      if (!d.perMethod()) {
+        boot(d, d.lifecycle() == Lifecycle.PER_RUN ? context.getRoot() : context, context);
+      }
+    }
+    for (Declaration d : declared) {
+      if (d.origin() == Declaration.Origin.STATIC_FIELD) {
+        inject(d, null, context);
+      }
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    List<Declaration> method = Declarations.ofMethod(context.getRequiredTestMethod());
+    method.forEach(SpecResolver::validate);
+    Declarations.visible(context); // rejects a method declaration that clashes with a class one
+    for (Declaration d : method) {
+      boot(d, context, context);
+    }
+    for (Declaration d : Declarations.ofClass(context.getRequiredTestClass())) {
+      if (d.perMethod()) {
+        boot(d, context, context);
+      }
+    }
+    for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+      for (Declaration d : Declarations.ofClass(instance.getClass())) {
+        if (d.origin() == Declaration.Origin.INSTANCE_FIELD) {
+          inject(d, instance, context);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void afterTestExecution(ExtensionContext context) {
+    if (context.getExecutionException().isEmpty()) {
+      return;
+    }
+    for (Declaration d : Declarations.visible(context)) {
+      RunningUnikernel u = context.getStore(NS).get(d.storeKey(), RunningUnikernel.class);
+      if (u != null) {
+        publishEvidence(context, u);
+        DestroyMode mode = spec(context, d).map(UnikernelSpec::destroyMode).orElse(DestroyMode.ALWAYS);
+        if (mode == DestroyMode.ON_SUCCESS) {
+          u.keep();
+        }
+      }
+    }
+  }
+
+  private void boot(Declaration d, ExtensionContext scope, ExtensionContext context) {
+    ExtensionContext.Store store = scope.getStore(NS);
+    if (d.lifecycle() == Lifecycle.PER_RUN && store.get(d.storeKey()) != null) {
+      requireSameSpec(d, context);
+      return;
+    }
+    RunResources run = run(context);
+    MirageSettings settings = MirageSettings.of(context);
+    UnikernelSpec spec = SpecResolver.resolve(d, settings, variables(run, settings), run.timeouts());
+    String domain = run.nextDomainName(d.name());
+    String mac = spec.mac().orElseGet(run::nextMac);
+    RunningUnikernel u;
+    try {
+      u = UnikernelLauncher.launch(spec, run.session(), run.http(), domain, mac);
+    } catch (UnikernelStartupException e) {
+      publish(context, domain + "-console.txt", String.join("\n", e.console()) + "\n");
+      if (spec.destroyMode() != DestroyMode.ALWAYS) {
+        LOG.log(System.Logger.Level.WARNING, "kept failed domain " + domain + "; attach with: "
+            + Evidence.attachCommand(run.session(), domain));
+      }
+      throw e;
+    }
+    if (spec.destroyMode() == DestroyMode.NEVER) {
+      u.keep();
+    }
+    store.put("spec:" + d.name(), spec);
+    store.put(d.storeKey(), u);
+  }
+
+  private static java.util.function.Function<String, Optional<String>> variables(RunResources run,
+      MirageSettings settings) {
+    return name -> "lab".equals(name) ? run.labDir().map(Object::toString)
+        : settings.get(name).or(() -> Optional.ofNullable(System.getenv(name)));
+  }
+
+  private void requireSameSpec(Declaration d, ExtensionContext context) {
+    RunResources run = run(context);
+    MirageSettings settings = MirageSettings.of(context);
+    UnikernelSpec mine = SpecResolver.resolve(d, settings, variables(run, settings), run.timeouts());
+    UnikernelSpec theirs = context.getRoot().getStore(NS).get("spec:" + d.name(), UnikernelSpec.class);
+    if (theirs != null && !theirs.equals(mine)) {
+      throw new ExtensionConfigurationException("@MirageUnikernel '" + d.name() + "' on "
+          + d.where() + " is PER_RUN, and another class declared a PER_RUN unikernel of that name "
+          + "with different settings: declare it identically everywhere (for example in one "
+          + "meta-annotation) or give it another name");
+    }
+  }
+
+  private Optional<UnikernelSpec> spec(ExtensionContext context, Declaration d) {
+    return Optional.ofNullable(context.getStore(NS).get("spec:" + d.name(), UnikernelSpec.class));
+  }
+
+  private static RunResources run(ExtensionContext context) {
+    return context.getRoot().getStore(NS).getOrComputeIfAbsent("run",
+        k -> RunResources.create(MirageSettings.of(context)), RunResources.class);
+  }
+
+  private void inject(Declaration d, Object instance, ExtensionContext context) {
+    Field f = d.field();
+    RunningUnikernel u = context.getStore(NS).get(d.storeKey(), RunningUnikernel.class);
+    if (u == null) {
+      throw new ExtensionConfigurationException("@MirageUnikernel on " + d.where() + ": no booted "
+          + "unikernel to inject (a per-method unikernel cannot go into a static field)");
+    }
+    try {
+      f.setAccessible(true);
+      f.set(Modifier.isStatic(f.getModifiers()) ? null : instance, u);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new ExtensionConfigurationException("cannot inject into " + d.where() + ": "
+          + e.getMessage() + " (is the test package opened to junit-mirage?)", e);
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext p, ExtensionContext context) {
+    Class<?> type = p.getParameter().getType();
+    boolean ours = type == Unikernel.class || type == InetAddress.class || type == OkHttpClient.class;
+    if (ours && p.getDeclaringExecutable() instanceof Constructor) {
+      throw new ParameterResolutionException("junit-mirage does not inject constructor parameters ("
+          + p.getParameter() + " of " + p.getDeclaringExecutable().getName() + "): take the "
+          + type.getSimpleName() + " as a parameter of the test, @BeforeEach or @BeforeAll method, "
+          + "or annotate a Unikernel field with @MirageUnikernel");
+    }
+    return ours;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext p, ExtensionContext context) {
+    Unikernel u = ParameterChoice.choose(p, Declarations.visible(context),
+        d -> context.getStore(NS).get(d.storeKey(), RunningUnikernel.class));
+    Class<?> type = p.getParameter().getType();
+    if (type == InetAddress.class) {
+      return u.ip();
+    }
+    return type == OkHttpClient.class ? u.httpClient() : u;
+  }
+
+  private void publishEvidence(ExtensionContext context, RunningUnikernel u) {
+    String d = u.domainName();
+    publish(context, d + "-console.txt", u.transcript().text());
+    publish(context, d + ".xl", u.config());
+    for (Map.Entry<String, String> e : Evidence.collect(
+        run(context).session(), d).entrySet()) {
+      publish(context, d + "-" + e.getKey(), e.getValue());
+    }
+    context.publishReportEntry("junit-mirage." + u.name(), u + "; attach: " + u.attachCommand());
+  }
+
+  private static void publish(ExtensionContext context, String name, String text) {
+    try {
+      context.publishFile(name, MediaType.TEXT_PLAIN_UTF_8,
+          path -> Files.writeString(path, text, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not attach " + name + " to the report: " + e);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.github.junitmirage.junit;
+
+import io.github.junitmirage.dom0.Dom0;
+import io.github.junitmirage.dom0.Dom0Settings;
+import io.github.junitmirage.dom0.SshDom0;
+import io.github.junitmirage.internal.Dom0Session;
+import io.github.junitmirage.internal.HttpClients;
+import io.github.junitmirage.internal.Timeouts;
+import io.github.junitmirage.lab.LabImage;
+import io.github.junitmirage.lab.LabOptions;
+import io.github.junitmirage.lab.QemuXenLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.OkHttpClient;
+
+/** What one test run shares: the lab (when used), the dom0 session and the HTTP client. */
+final class RunResources implements AutoCloseable {
+  private final QemuXenLab lab;
+  private final Dom0Session session;
+  private final OkHttpClient http;
+  private final Timeouts timeouts;
+  private final Set<String> macs = new HashSet<>();
+  private final Map<String, Integer> boots = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  private RunResources(QemuXenLab lab, Dom0Session session, Timeouts timeouts) {
+    this.lab = lab;
+    this.session = session;
+    this.timeouts = timeouts;
+    this.http = HttpClients.throughDom0(session.dom0(), timeouts);
+  }
+
+  static RunResources create(MirageSettings s) {
+    Timeouts timeouts = Timeouts.of(s.decimal(MirageSettings.TIMEOUT_FACTOR, 1.0));
+    Optional<String> host = s.get(MirageSettings.DOM0_HOST);
+    if (host.isPresent()) {
+      Dom0Settings settings = configuredDom0(s, host.get(), timeouts);
+      Dom0 dom0 = SshDom0.connect(settings);
+      return open(null, dom0, settings, timeouts);
+    }
+    Path cache = Path.of(s.get(MirageSettings.CACHE, System.getProperty("user.home")
+        + "/.cache/junit-mirage"));
+    Path fixtures = s.get(MirageSettings.FIXTURES).map(Path::of).orElse(null);
+    LabOptions options = LabOptions.defaults().withBootTimeout(timeouts.scale(
+        Duration.ofSeconds(s.integer(MirageSettings.LAB_BOOT_TIMEOUT_SECONDS, 180))));
+    QemuXenLab lab = QemuXenLab.start(LabImage.locate(cache, fixtures), options);
+    try {
+      return open(lab, lab.connect(), lab.settings(), timeouts);
+    } catch (RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+  }
+
+  private static RunResources open(QemuXenLab lab, Dom0 dom0, Dom0Settings settings,
+      Timeouts timeouts) {
+    try {
+      return new RunResources(lab, Dom0Session.open(dom0, settings.sudo(), settings.workDir(),
+          timeouts), timeouts);
+    } catch (RuntimeException e) {
+      dom0.close();
+      throw e;
+    }
+  }
+
+  private static Dom0Settings configuredDom0(MirageSettings s, String host, Timeouts timeouts) {
+    Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+    Path defaultKey = Files.exists(ssh.resolve("id_ed25519")) || !Files.exists(ssh.resolve("id_rsa"))
+        ? ssh.resolve("id_ed25519") : ssh.resolve("id_rsa");
+    return new Dom0Settings(host,
+        s.integer(MirageSettings.DOM0_PORT, 22),
+        s.get(MirageSettings.DOM0_USER, "mirage"),
+        Path.of(s.get(MirageSettings.DOM0_KEY, defaultKey.toString())),
+        Path.of(s.get(MirageSettings.DOM0_KNOWN_HOSTS, ssh.resolve("known_hosts").toString())),
+        s.get(MirageSettings.DOM0_HOST_KEY).orElse(null),
+        s.bool(MirageSettings.DOM0_INSECURE_ACCEPT_ANY_HOST_KEY, false),
+        s.bool(MirageSettings.DOM0_SUDO, true),
+        s.get(MirageSettings.DOM0_WORK_DIR, "/tmp/junit-mirage"),
+        timeouts.scale(Duration.ofSeconds(20)));
+  }
+
+  Dom0Session session() {
+    return session;
+  }
+
+  OkHttpClient http() {
+    return http;
+  }
+
+  Timeouts timeouts() {
+    return timeouts;
+  }
+
+  /** The lab image folder, when this run uses the lab: {@code ${lab}} in paths. */
+  Optional<Path> labDir() {
+    return Optional.ofNullable(lab).map(l -> l.image().dir());
+  }
+
+  /** {@code www-jm...} for the first boot of www in this run, {@code www-2-jm...} for the next. */
+  String nextDomainName(String name) {
+    int n = boots.merge(name, 1, Integer::sum);
+    return session.tag().domainName(n == 1 ? name : name + "-" + n);
+  }
+
+  /** A locally administered unicast MAC not handed out before in this run. */
+  synchronized String nextMac() {
+    while (true) {
+      byte[] b = new byte[5];
+      random.nextBytes(b);
+      String mac = String.format("02:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4]);
+      if (macs.add(mac)) {
+        return mac;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } finally {
+      if (lab != null) {
+        lab.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.github.junitmirage.junit;
+
+import io.github.junitmirage.internal.RunTag;
+import io.github.junitmirage.internal.Timeouts;
+import io.github.junitmirage.internal.UnikernelSpec;
+import io.github.junitmirage.internal.XlFile;
+import io.github.junitmirage.xen.XlConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+/**
+ * Turns a declaration into a checked {@link UnikernelSpec}: attribute over xl file over setting
+ * over default, {@code ${...}} expanded in paths, every value checked before dom0 sees any.
+ */
+final class SpecResolver {
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
+  private static final int DEFAULT_MEMORY_MB = 128;
+
+  private SpecResolver() {}
+
+  static UnikernelSpec resolve(Declaration d, MirageSettings settings,
+      Function<String, Optional<String>> variables, Timeouts timeouts) {
+    MirageUnikernel a = d.annotation();
+    if (a.kernel().isEmpty() == a.xlFile().isEmpty()) {
+      throw error(d, "set exactly one of kernel (a kernel image on this machine) or xlFile (an xl "
+          + "file as mirage configure writes it)");
+    }
+    Optional<Path> xlPath = a.xlFile().isEmpty() ? Optional.empty()
+        : Optional.of(existing(d, "xlFile", a.xlFile(), variables, null));
+    XlFile xl = xlPath.map(p -> readXl(d, p)).orElse(XlFile.parse(""));
+    Path kernel = a.kernel().isEmpty()
+        ? existing(d, "kernel (from " + xlPath.get() + ")", xl.string("kernel").orElseThrow(
+            () -> error(d, "xl file " + xlPath.get() + " has no kernel setting")), variables,
+            xlPath.get().getParent())
+        : existing(d, "kernel", a.kernel(), variables, null);
+    Optional<Path> ramdisk = a.ramdisk().isEmpty() ? xl.string("ramdisk")
+        .map(r -> existing(d, "ramdisk", r, variables, xlPath.get().getParent()))
+        : Optional.of(existing(d, "ramdisk", a.ramdisk(), variables, null));
+    UnikernelSpec spec = new UnikernelSpec(d.name(), kernel, ramdisk,
+        first(a.type(), xl.string("type"), "pv"),
+        a.memoryMb() > 0 ? a.memoryMb() : xl.number("memory").orElse(DEFAULT_MEMORY_MB),
+        first(a.bridge(), xl.bridge(), settings.get(MirageSettings.BRIDGE, "br0")),
+        a.mac().isEmpty() ? Optional.empty() : Optional.of(a.mac()),
+        first(a.cmdline(), xl.string("cmdline").or(() -> xl.string("extra")), ""),
+        extraLines(a, xl),
+        readyPattern(d),
+        a.readyHttpPath().isEmpty() ? Optional.empty() : Optional.of(a.readyHttpPath()),
+        a.readyHttpStatus(),
+        timeouts.scale(Duration.ofSeconds(a.bootTimeoutSeconds() > 0 ? a.bootTimeoutSeconds()
+            : settings.integer(MirageSettings.BOOT_TIMEOUT_SECONDS, 120))),
+        timeouts.scale(Duration.ofSeconds(a.readyTimeoutSeconds() > 0 ? a.readyTimeoutSeconds() : 30)),
+        destroyMode(a, settings));
+    check(d, spec);
+    return spec;
+  }
+
+  /** Every check that needs no file and no dom0, so misuse fails before anything boots. */
+  static void validate(Declaration d) {
+    MirageUnikernel a = d.annotation();
+    if (a.kernel().isEmpty() == a.xlFile().isEmpty()) {
+      throw error(d, "set exactly one of kernel (a kernel image on this machine) or xlFile (an xl "
+          + "file as mirage configure writes it)");
+    }
+    readyPattern(d);
+    if (!a.readyHttpPath().isEmpty() && !a.readyHttpPath().startsWith("/")) {
+      throw error(d, "readyHttpPath must start with '/': " + a.readyHttpPath());
+    }
+    if (a.readyHttpStatus() < 100 || a.readyHttpStatus() > 599) {
+      throw error(d, "readyHttpStatus must be an HTTP status (100..599): " + a.readyHttpStatus());
+    }
+    if (a.memoryMb() < 0 || a.bootTimeoutSeconds() < 0 || a.readyTimeoutSeconds() < 0) {
+      throw error(d, "memoryMb, bootTimeoutSeconds and readyTimeoutSeconds must not be negative");
+    }
+    check(d, new UnikernelSpec(d.name(), Path.of("/"), Optional.empty(),
+        a.type().isEmpty() ? "pv" : a.type(), a.memoryMb() > 0 ? a.memoryMb() : DEFAULT_MEMORY_MB,
+        a.bridge().isEmpty() ? "br0" : a.bridge(),
+        a.mac().isEmpty() ? Optional.empty() : Optional.of(a.mac()), a.cmdline(),
+        Arrays.asList(a.xl()), Optional.empty(), Optional.empty(), 200, Duration.ZERO,
+        Duration.ZERO, DestroyMode.ALWAYS));
+  }
+
+  private static void check(Declaration d, UnikernelSpec s) {
+    try {
+      new XlConfig(new RunTag("jm0000000000").domainName(s.name() + "-99"), s.type(), "/k", "",
+          s.memoryMb(), List.of(new XlConfig.Vif(s.mac().orElse("02:00:00:00:00:01"), s.bridge())),
+          s.cmdline(), s.extraLines());
+    } catch (IllegalArgumentException e) {
+      throw error(d, e.getMessage());
+    }
+  }
+
+  private static List<String> extraLines(MirageUnikernel a, XlFile xl) {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, String> e : xl.settings().entrySet()) {
+      if (!XlConfig.OWN_KEYS.contains(e.getKey())) {
+        lines.add(e.getKey() + " = " + e.getValue().replace("\n", " "));
+      }
+    }
+    lines.addAll(Arrays.asList(a.xl()));
+    return lines;
+  }
+
+  private static Optional<Pattern> readyPattern(Declaration d) {
+    String p = d.annotation().readyPattern();
+    if (p.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Pattern.compile(p));
+    } catch (PatternSyntaxException e) {
+      throw error(d, "readyPattern is not a valid regular expression: " + e.getDescription()
+          + " near index " + e.getIndex() + " of " + p);
+    }
+  }
+
+  private static DestroyMode destroyMode(MirageUnikernel a, MirageSettings settings) {
+    if (a.destroy() != DestroyMode.DEFAULT) {
+      return a.destroy();
+    }
+    String v = settings.get(MirageSettings.DESTROY, "ALWAYS");
+    try {
+      DestroyMode m = DestroyMode.valueOf(v.toUpperCase());
+      return m == DestroyMode.DEFAULT ? DestroyMode.ALWAYS : m;
+    } catch (IllegalArgumentException e) {
+      throw new ExtensionConfigurationException(MirageSettings.DESTROY
+          + " must be ALWAYS, ON_SUCCESS or NEVER: " + v);
+    }
+  }
+
+  private static String first(String attribute, Optional<String> fromFile, String fallback) {
+    return !attribute.isEmpty() ? attribute : fromFile.orElse(fallback);
+  }
+
+  private static XlFile readXl(Declaration d, Path p) {
+    try {
+      return XlFile.parse(Files.readString(p).replace("@MEMORY@", "").replace("@NAME@", "x"));
+    } catch (IOException | IllegalArgumentException e) {
+      throw error(d, "cannot read xl file " + p + ": " + e.getMessage());
+    }
+  }
+
+  private static Path existing(Declaration d, String what, String raw,
+      Function<String, Optional<String>> variables, Path base) {
+    Path p = Path.of(expand(d, raw, variables));
+    if (!p.isAbsolute() && base != null) {
+      p = base.resolve(p);
+    }
+    p = p.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(p)) {
+      throw error(d, what + " " + p + " does not exist or is not a file"
+          + (raw.equals(p.toString()) ? "" : " (from '" + raw + "')")
+          + "; relative paths are resolved against " + Path.of("").toAbsolutePath());
+    }
+    return p;
+  }
+
+  static String expand(Declaration d, String raw, Function<String, Optional<String>> variables) {
+    Matcher m = VARIABLE.matcher(raw);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1);
+      String value = variables.apply(name).orElseThrow(() -> error(d, "'${" + name + "}' in '" + raw
+          + "' is not set: define it as a system property or JUnit configuration parameter"
+          + ("lab".equals(name) ? " (${lab} exists only when the embedded lab is used)" : "")));
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  static ExtensionConfigurationException error(Declaration d, String message) {
+    return new ExtensionConfigurationException("@MirageUnikernel '" + d.name() + "' on " + d.where()
+        + ": " + message);
+  }
+}
