@@ -47,10 +47,14 @@ final class BootWaiter {
         if (failure.isPresent()) {
           throw failed(failure.get());
         }
-        Optional<ReadyLine> ready = matcher.accept(line);
+        Optional<ReadyLine> ready = matcher.accept(line, System.nanoTime());
         if (ready.isPresent()) {
           return ready.get();
         }
+      }
+      Optional<ReadyLine> settled = matcher.settled(System.nanoTime());
+      if (settled.isPresent()) {
+        return settled.get();
       }
       if (transcript.hasEnded()) {
         throw consoleEnded();

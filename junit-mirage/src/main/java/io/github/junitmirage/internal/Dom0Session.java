@@ -44,6 +44,7 @@ public final class Dom0Session implements AutoCloseable {
 
   /** Prepares the work folder, checks xl works, sweeps dead runs and starts this run's watchdog. */
   public static Dom0Session open(Dom0 dom0, boolean sudo, String workDir, Timeouts timeouts) {
+    long t0 = System.nanoTime();
     RunTag tag = RunTag.random();
     XlCommands xl = new XlCommands(sudo);
     Duration t = timeouts.command();
@@ -61,7 +62,10 @@ public final class Dom0Session implements AutoCloseable {
     List<String> watch = new ArrayList<>(List.of("sh", "-c", Scripts.WATCHDOG, "watchdog",
         tag.value(), workDir + "/runs/" + tag));
     watch.addAll(xl.list().subList(0, xl.list().size() - 1));
-    return new Dom0Session(dom0, xl, workDir, tag, timeouts, dom0.start(watch));
+    Dom0Session session = new Dom0Session(dom0, xl, workDir, tag, timeouts, dom0.start(watch));
+    LOG.log(System.Logger.Level.INFO, "run " + tag + " on dom0 " + dom0.describe() + " ready in "
+        + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    return session;
   }
 
   private static void checkXl(Dom0 dom0, XlCommands xl, Duration t) {

@@ -14,7 +14,20 @@ import java.util.HexFormat;
 final class Hashing {
   private Hashing() {}
 
+  private static final java.util.Map<String, String> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Cached per path, size and modification time: a 65 MB kernel is hashed once per run. */
   static String sha256(Path file) {
+    String key;
+    try {
+      key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      throw new MirageException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return CACHE.computeIfAbsent(key, k -> digest(file));
+  }
+
+  private static String digest(Path file) {
     try (InputStream in = new DigestInputStream(Files.newInputStream(file),
         MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());

@@ -10,15 +10,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Decides, line by line, when a unikernel is ready: on its first address line, or on a line
- * matching the user's pattern. Keeps the best address line seen so far.
+ * Decides, line by line, when a unikernel is ready: on a line matching the user's pattern, or by
+ * default on a DHCP lease or "stack assembled" line. A weaker address line (static, gratuitous ARP,
+ * UDP) makes it ready only when no stronger one follows within {@link #SETTLE_NANOS}, because
+ * Mirage prints those while its stack is still being assembled.
  */
 final class ReadyMatcher {
   private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
 
   private final Optional<Pattern> pattern;
   private final List<String> groupNames;
+  static final long SETTLE_NANOS = 1_000_000_000L;
+
   private AddressLine best;
+  private ReadyLine pending;
+  private long pendingSince;
 
   ReadyMatcher(Optional<Pattern> pattern) {
     this.pattern = pattern;
@@ -27,11 +33,22 @@ final class ReadyMatcher {
   }
 
   /** Feeds one cleaned line; returns the ready line when this one completes readiness. */
-  Optional<ReadyLine> accept(String line) {
+  Optional<ReadyLine> accept(String line, long nowNanos) {
     Optional<AddressLine> address = AddressPatterns.match(line);
     address.ifPresent(a -> best = AddressPatterns.preferred(best, a));
     if (pattern.isEmpty()) {
-      return address.map(a -> new ReadyLine(line, best.address(), best, addressGroups(best)));
+      if (address.isEmpty()) {
+        return Optional.empty();
+      }
+      ReadyLine ready = new ReadyLine(line, best.address(), best, addressGroups(best));
+      if (address.get().kind().ordinal() <= AddressLine.Kind.STACK_ASSEMBLED.ordinal()) {
+        return Optional.of(ready);
+      }
+      if (pending == null) {
+        pendingSince = nowNanos;
+      }
+      pending = ready;
+      return Optional.empty();
     }
     Matcher m = pattern.get().matcher(line);
     if (!m.find()) {
@@ -45,6 +62,12 @@ final class ReadyMatcher {
     }
     String ip = captured.get("ip");
     return Optional.of(new ReadyLine(line, ip, best, captured));
+  }
+
+  /** A weaker address line that no stronger one followed in time: ready after all. */
+  Optional<ReadyLine> settled(long nowNanos) {
+    return pending != null && nowNanos - pendingSince >= SETTLE_NANOS
+        ? Optional.of(pending) : Optional.empty();
   }
 
   boolean hasPattern() {

@@ -20,12 +20,20 @@ import okhttp3.OkHttpClient;
 public final class UnikernelLauncher {
   private static final int TRANSCRIPT_LINES = 100_000;
 
+  private static final System.Logger LOG = System.getLogger("junit-mirage");
+
   private UnikernelLauncher() {}
+
+  private static long millis(long from, long to) {
+    return (to - from) / 1_000_000;
+  }
 
   public static RunningUnikernel launch(UnikernelSpec spec, Dom0Session session,
       OkHttpClient http, String domainName, String mac) {
+    long t0 = System.nanoTime();
     String config = render(spec, session, domainName, mac);
     String configPath = session.uploadConfig(domainName, config);
+    long uploaded = System.nanoTime();
     ConsoleTranscript transcript = new ConsoleTranscript(TRANSCRIPT_LINES);
     Dom0.RemoteProcess console = session.dom0().start(session.xl().createWithConsole(configPath));
     ConsoleReader.start(domainName, console.stdout(), transcript);
@@ -33,7 +41,11 @@ public final class UnikernelLauncher {
       ReadyLine ready = new BootWaiter(session, domainName, console, transcript,
           new ReadyMatcher(spec.readyPattern()), spec.bootTimeout()).await();
       InetAddress ip = address(ready, domainName, transcript);
+      long ready0 = System.nanoTime();
       int domid = domainId(session, domainName);
+      LOG.log(System.Logger.Level.INFO, domainName + " ready at " + ip.getHostAddress() + " on dom0 "
+          + session.dom0().describe() + ": upload+config " + millis(t0, uploaded) + " ms, xl create to "
+          + "ready line " + millis(uploaded, ready0) + " ms");
       RunningUnikernel unikernel = new RunningUnikernel(spec.name(), domainName, domid, mac, ready,
           ip, session, console, transcript, config, http);
       spec.readyHttpPath().ifPresent(path -> HttpReadiness.await(unikernel, path,
