@@ -97,9 +97,11 @@ final class MirageUnikernelExtension
       requireSameSpec(d, context);
       return;
     }
-    RunResources run = run(context);
     MirageSettings settings = MirageSettings.of(context);
-    UnikernelSpec spec = SpecResolver.resolve(d, settings, variables(run, settings), run.timeouts());
+    // Resolve before touching dom0, so that a wrong path or setting fails without booting the lab.
+    UnikernelSpec spec = SpecResolver.resolve(d, settings, variables(context, settings),
+        timeouts(settings));
+    RunResources run = run(context);
     String domain = run.nextDomainName(d.name());
     String mac = spec.mac().orElseGet(run::nextMac);
     RunningUnikernel u;
@@ -120,16 +122,21 @@ final class MirageUnikernelExtension
     store.put(d.storeKey(), u);
   }
 
-  private static java.util.function.Function<String, Optional<String>> variables(RunResources run,
-      MirageSettings settings) {
-    return name -> "lab".equals(name) ? run.labDir().map(Object::toString)
+  private static java.util.function.Function<String, Optional<String>> variables(
+      ExtensionContext context, MirageSettings settings) {
+    return name -> "lab".equals(name) ? run(context).labDir().map(Object::toString)
         : settings.get(name).or(() -> Optional.ofNullable(System.getenv(name)));
   }
 
+  private static io.github.junitmirage.internal.Timeouts timeouts(MirageSettings settings) {
+    return io.github.junitmirage.internal.Timeouts.of(
+        settings.decimal(MirageSettings.TIMEOUT_FACTOR, 1.0));
+  }
+
   private void requireSameSpec(Declaration d, ExtensionContext context) {
-    RunResources run = run(context);
     MirageSettings settings = MirageSettings.of(context);
-    UnikernelSpec mine = SpecResolver.resolve(d, settings, variables(run, settings), run.timeouts());
+    UnikernelSpec mine = SpecResolver.resolve(d, settings, variables(context, settings),
+        timeouts(settings));
     UnikernelSpec theirs = context.getRoot().getStore(NS).get("spec:" + d.name(), UnikernelSpec.class);
     if (theirs != null && !theirs.equals(mine)) {
       throw new ExtensionConfigurationException("@MirageUnikernel '" + d.name() + "' on "
