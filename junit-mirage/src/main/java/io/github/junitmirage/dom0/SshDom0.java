@@ -1,11 +1,9 @@
 package io.github.junitmirage.dom0;
 
 import com.jcraft.jsch.ChannelExec;
-import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
-import com.jcraft.jsch.SftpException;
 import io.github.junitmirage.internal.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,23 +80,29 @@ public final class SshDom0 implements Dom0 {
 
   @Override
   public void upload(InputStream content, String remotePath, Duration timeout) {
-    String partial = remotePath + ".part";
-    ChannelSftp sftp = null;
+    // Over exec rather than SFTP: any dom0 with a shell takes it, no subsystem needed.
+    List<String> command = List.of("sh", "-c", "cat >\"$1.part\" && mv -f \"$1.part\" \"$1\"",
+        "upload", remotePath);
+    Deadline deadline = Deadline.after(timeout);
+    ChannelExec channel = openExec(command);
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    channel.setErrStream(stderr, true);
+    channel.setInputStream(content, true);
     try {
-      sftp = (ChannelSftp) session.openChannel("sftp");
-      sftp.connect((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-      sftp.put(content, partial, ChannelSftp.OVERWRITE);
-    } catch (JSchException e) {
-      throw lost("uploading " + remotePath, e);
-    } catch (SftpException e) {
-      throw new Dom0CommandException("cannot write " + partial + " on dom0 " + describe() + ": "
-          + e.getMessage() + " (does " + settings.user() + " own " + settings.workDir() + "?)", null);
-    } finally {
-      if (sftp != null) {
-        sftp.disconnect();
+      InputStream stdout = channel.getInputStream();
+      channel.connect(deadline.remainingMillisAtLeast(1));
+      StreamReading.readUntilClosed(stdout, channel::isClosed, deadline);
+      if (!channel.isClosed()) {
+        throw new Dom0CommandException("upload of " + remotePath + " to dom0 " + describe()
+            + " did not finish within " + timeout, null);
       }
+      new ExecResult(command, channel.getExitStatus(), "", stderr.toString(StandardCharsets.UTF_8))
+          .orThrow("writing " + remotePath);
+    } catch (IOException | JSchException e) {
+      throw lost("uploading " + remotePath, e);
+    } finally {
+      channel.disconnect();
     }
-    exec(List.of("mv", "-f", partial, remotePath), timeout).orThrow("moving the upload in place");
   }
 
   @Override

@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.OkHttpClient;
 
-/** What one test run shares: the lab (when used), the dom0 session and the HTTP client. */
+/** What one engine run shares: the dom0 session (one SSH connection) and the HTTP client. */
 final class RunResources implements AutoCloseable {
   private final QemuXenLab lab;
   private final Dom0Session session;
@@ -50,13 +50,8 @@ final class RunResources implements AutoCloseable {
     Path fixtures = s.get(MirageSettings.FIXTURES).map(Path::of).orElse(null);
     LabOptions options = LabOptions.defaults().withBootTimeout(timeouts.scale(
         Duration.ofSeconds(s.integer(MirageSettings.LAB_BOOT_TIMEOUT_SECONDS, 180))));
-    QemuXenLab lab = QemuXenLab.start(LabImage.locate(cache, fixtures), options);
-    try {
-      return open(lab, lab.connect(), lab.settings(), timeouts);
-    } catch (RuntimeException e) {
-      lab.close();
-      throw e;
-    }
+    QemuXenLab lab = QemuXenLab.shared(LabImage.locate(cache, fixtures), options);
+    return open(lab, lab.connect(), lab.settings(), timeouts);
   }
 
   private static RunResources open(QemuXenLab lab, Dom0 dom0, Dom0Settings settings,
@@ -121,14 +116,9 @@ final class RunResources implements AutoCloseable {
     }
   }
 
+  /** Ends the run on dom0; the lab itself lives until the JVM exits (see QemuXenLab.shared). */
   @Override
   public void close() {
-    try {
-      session.close();
-    } finally {
-      if (lab != null) {
-        lab.close();
-      }
-    }
+    session.close();
   }
 }

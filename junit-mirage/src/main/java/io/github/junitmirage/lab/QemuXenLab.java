@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QemuXenLab implements AutoCloseable {
   static final String READY_LINE = "junit-mirage lab: dom0 ready";
+  /** The work folder on the lab's dom0; build-lab.sh seeds the stand-in's images into it. */
+  public static final String WORK_DIR = "/var/lib/junit-mirage";
   private static final System.Logger LOG = System.getLogger("junit-mirage.lab");
 
   private final LabImage image;
@@ -45,6 +47,19 @@ public final class QemuXenLab implements AutoCloseable {
     this.serialLog = serialLog;
     this.shutdownHook = new Thread(this::stopQuietly, "junit-mirage-lab-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  private static QemuXenLab shared;
+
+  /**
+   * The lab of this JVM: booted on first use, then shared by every test class and engine run, and
+   * stopped when the JVM exits (or, should it be killed, by the guard).
+   */
+  public static synchronized QemuXenLab shared(LabImage image, LabOptions options) {
+    if (shared == null || !shared.isRunning()) {
+      shared = start(image, options);
+    }
+    return shared;
   }
 
   /** Boots the lab and waits until dom0 reports ready on its serial console. */
@@ -115,7 +130,7 @@ public final class QemuXenLab implements AutoCloseable {
   /** How to reach the lab's dom0: root with the image's key, host key pinned. */
   public Dom0Settings settings() {
     return new Dom0Settings("127.0.0.1", sshPort, image.sshUser(), image.file("ssh.key"), null,
-        image.hostKey(), false, false, "/tmp/junit-mirage", Duration.ofSeconds(20));
+        image.hostKey(), false, false, WORK_DIR, Duration.ofSeconds(20));
   }
 
   public LabImage image() {

@@ -1,0 +1,93 @@
+package io.github.junitmirage.internal;
+
+import io.github.junitmirage.junit.DestroyMode;
+import io.github.junitmirage.lab.LabImage;
+import io.github.junitmirage.lab.LabOptions;
+import io.github.junitmirage.lab.QemuXenLab;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The lab's smoke check, also its measurement: boot the lab, then per round create the stand-in
+ * with {@code xl create}, wait for its lease line, fetch {@code /} from this machine through dom0,
+ * {@code xl destroy} it and check {@code xl list} no longer shows it; stop the lab.
+ */
+public final class LabSmoke {
+  /** Measured durations of one smoke run. */
+  public record Result(Duration labStart, Duration sshConnect, List<Duration> createToLease,
+      List<Duration> destroy, List<String> bodies, String xlListAfter) {}
+
+  private LabSmoke() {}
+
+  public static Result run(LabImage image, int rounds, PrintStream out) {
+    long t0 = System.nanoTime();
+    try (QemuXenLab lab = QemuXenLab.start(image, LabOptions.defaults())) {
+      Duration labStart = since(t0);
+      out.printf("lab dom0 up in %d ms (ssh on 127.0.0.1:%d)%n", labStart.toMillis(), lab.sshPort());
+      long t1 = System.nanoTime();
+      Timeouts timeouts = Timeouts.of(1);
+      try (Dom0Session session = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, timeouts)) {
+        Duration ssh = since(t1);
+        out.printf("ssh connection + run set-up in %d ms%n", ssh.toMillis());
+        OkHttpClient http = HttpClients.throughDom0(session.dom0(), timeouts);
+        List<Duration> leases = new ArrayList<>();
+        List<Duration> destroys = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (int i = 1; i <= rounds; i++) {
+          String name = session.tag().domainName("smoke-" + i);
+          long c = System.nanoTime();
+          RunningUnikernel u = UnikernelLauncher.launch(standIn(image), session, http, name,
+              String.format("02:00:00:00:00:%02x", i));
+          leases.add(since(c));
+          bodies.add(get(u));
+          long d = System.nanoTime();
+          u.close();
+          destroys.add(since(d));
+          out.printf("round %d: %s at %s, xl create -> lease line %d ms, GET / = %s, xl destroy %d ms%n",
+              i, name, u.ip().getHostAddress(), leases.get(i - 1).toMillis(),
+              bodies.get(i - 1).strip(), destroys.get(i - 1).toMillis());
+        }
+        String list = session.exec(session.xl().list()).orThrow("xl list").stdout();
+        out.print("xl list after the rounds:\n" + list);
+        if (rounds > 1) {
+          out.printf("xl create -> lease: %s; xl destroy: %s%n", stats(leases), stats(destroys));
+        }
+        return new Result(labStart, ssh, leases, destroys, bodies, list);
+      }
+    }
+  }
+
+  static UnikernelSpec standIn(LabImage image) {
+    return new UnikernelSpec("smoke", image.file("standin.kernel"),
+        Optional.of(image.file("standin.initrd")), "pv", 96, "br0", Optional.empty(),
+        "console=hvc0 quiet mirage.dialect=4", List.of(), Optional.empty(), Optional.empty(), 200,
+        Duration.ofSeconds(120), Duration.ofSeconds(30), DestroyMode.ALWAYS);
+  }
+
+  private static String get(RunningUnikernel u) {
+    try (Response r = u.httpClient().newCall(new Request.Builder().url(u.baseUrl()).build()).execute()) {
+      return r.code() + " " + r.body().string();
+    } catch (IOException e) {
+      return "failed: " + e;
+    }
+  }
+
+  private static Duration since(long t) {
+    return Duration.ofNanos(System.nanoTime() - t);
+  }
+
+  private static String stats(List<Duration> ds) {
+    List<Long> ms = new ArrayList<>(ds.stream().map(Duration::toMillis).toList());
+    Collections.sort(ms);
+    return "min " + ms.get(0) + " ms, median " + ms.get(ms.size() / 2) + " ms, max "
+        + ms.get(ms.size() - 1) + " ms (n=" + ms.size() + ")";
+  }
+}

@@ -1,0 +1,69 @@
+package io.github.junitmirage.lab;
+
+import io.github.junitmirage.internal.LabSmoke;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lab by hand: {@code fixtures/lab/lab up|shell|smoke|measure [rounds]}.
+ * <ul>
+ *   <li>{@code up}: boots the lab and keeps it up until Enter or Ctrl-C; prints how to ssh in.
+ *   <li>{@code shell}: boots the lab, opens a root shell in dom0, stops the lab when it exits.
+ *   <li>{@code smoke}: the smoke check (stand-in up, lease, HTTP, destroy, xl list clean).
+ *   <li>{@code measure N}: the smoke check N times, with timings.
+ * </ul>
+ */
+public final class LabMain {
+  private LabMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String command = args.length > 0 ? args[0] : "help";
+    Path cache = Path.of(System.getProperty("junit.mirage.cache",
+        System.getProperty("user.home") + "/.cache/junit-mirage"));
+    Path fixtures = Path.of(System.getProperty("junit.mirage.fixtures", "fixtures"));
+    switch (command) {
+      case "up", "shell" -> interactive(command, LabImage.locate(cache, fixtures));
+      case "smoke", "measure" -> {
+        int rounds = command.equals("smoke") ? 1 : args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        LabSmoke.Result r = LabSmoke.run(LabImage.locate(cache, fixtures), rounds, System.out);
+        boolean ok = r.bodies().stream().allMatch(b -> b.equals("200 Hello Mirage World!\n"))
+            && r.xlListAfter().strip().lines().count() == 2;
+        System.out.println(ok ? "smoke check passed" : "smoke check FAILED");
+        System.exit(ok ? 0 : 1);
+      }
+      default -> {
+        System.err.println("usage: fixtures/lab/lab up|shell|smoke|measure [rounds]");
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void interactive(String command, LabImage image) throws IOException, InterruptedException {
+    try (QemuXenLab lab = QemuXenLab.start(image, LabOptions.defaults())) {
+      List<String> ssh = new ArrayList<>(List.of("ssh", "-p", Integer.toString(lab.sshPort()), "-i",
+          image.file("ssh.key").toString(), "-o", "StrictHostKeyChecking=yes", "-o",
+          "UserKnownHostsFile=" + knownHosts(lab), "root@127.0.0.1"));
+      System.out.println("lab dom0 up; serial console log: " + lab.serialLog());
+      System.out.println("ssh into dom0 with:\n  " + String.join(" ", ssh));
+      if (command.equals("shell")) {
+        new ProcessBuilder(ssh).inheritIO().start().waitFor();
+      } else {
+        System.out.println("junit-mirage can use it: -Djunit.mirage.dom0.host=127.0.0.1 "
+            + "-Djunit.mirage.dom0.port=" + lab.sshPort() + " -Djunit.mirage.dom0.user=root "
+            + "-Djunit.mirage.dom0.key=" + image.file("ssh.key") + " -Djunit.mirage.dom0.sudo=false "
+            + "-Djunit.mirage.dom0.workDir=" + QemuXenLab.WORK_DIR
+            + " -Djunit.mirage.dom0.hostKey='" + image.hostKey() + "'");
+        System.out.println("press Enter to stop the lab");
+        System.in.read();
+      }
+    }
+  }
+
+  private static Path knownHosts(QemuXenLab lab) throws IOException {
+    Path file = lab.serialLog().resolveSibling("known_hosts");
+    java.nio.file.Files.writeString(file, "[127.0.0.1]:" + lab.sshPort() + " " + lab.image().hostKey() + "\n");
+    return file;
+  }
+}
