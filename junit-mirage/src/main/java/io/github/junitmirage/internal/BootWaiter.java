@@ -112,7 +112,7 @@ final class BootWaiter {
   }
 
   private UnikernelStartupException timedOut() {
-    return new UnikernelStartupException.TimedOut(subject() + " did not report " + awaited()
+    return new UnikernelStartupException.TimedOut(subject() + " did not " + (matcher.hasPattern() ? "print its ready line" : "report an address")
         + " within " + timeout + " (xl list: " + stateText() + "; " + transcript.size()
         + " console lines; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow)"
         + tail(), domain, phase(), transcript.lines());
@@ -156,7 +156,7 @@ final class BootWaiter {
   }
 
   private String awaited() {
-    return matcher.hasPattern() ? "its ready line" : "an address";
+    return matcher.hasPattern() ? "its ready line" : "reporting an address";
   }
 
   private String tail() {

@@ -33,6 +33,12 @@ public final class UnikernelLauncher {
     long t0 = System.nanoTime();
     String config = render(spec, session, domainName, mac);
     String configPath = session.uploadConfig(domainName, config);
+    // The name carries this run's tag, so a domain already using it is a leftover of ours (for
+    // example kept by an earlier failure): it must not make xl create fail.
+    if (session.domain(domainName).isPresent()) {
+      LOG.log(System.Logger.Level.WARNING, "destroying stale domain " + domainName + " before creating it anew");
+      session.destroy(domainName);
+    }
     long uploaded = System.nanoTime();
     ConsoleTranscript transcript = new ConsoleTranscript(TRANSCRIPT_LINES);
     Dom0.RemoteProcess console = session.dom0().start(session.xl().createWithConsole(configPath));

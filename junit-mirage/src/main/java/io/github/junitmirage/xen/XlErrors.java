@@ -23,7 +23,8 @@ public final class XlErrors {
       return Optional.of("dom0 has no bridge " + m.group(1)
           + ": create it or set junit.mirage.bridge / the bridge attribute to one that exists");
     } else if (stderr.contains("failed to free memory") || stderr.contains("Not enough memory")
-        || stderr.contains("cannot allocate")) {
+        || stderr.toLowerCase(java.util.Locale.ROOT).contains("allocate memory")
+        || stderr.contains("can't allocate low memory")) {
       return Optional.of("dom0 does not have enough free memory for the domain: lower memoryMb "
           + "or destroy other domains (xl list)");
     } else if (stderr.contains("a password is required") || stderr.contains("sudo: a terminal")) {

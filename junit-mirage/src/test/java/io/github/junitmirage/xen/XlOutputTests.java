@@ -54,6 +54,7 @@ class XlOutputTests {
       libxl: error: libxl_dom.c:1:x: failed to open file '/root/does-not-exist': No such file or directory | the kernel /root/does-not-exist does not exist on dom0
       libxl: error: libxl_exec.c:117:libxl_report_child_exitstatus: /etc/xen/scripts/vif-bridge online [2345] exited with error status 1 / script: Could not find bridge device nobr | dom0 has no bridge nobr: create it or set junit.mirage.bridge / the bridge attribute to one that exists
       libxl: error: libxl_mem.c:1:x: failed to free memory for the domain | dom0 does not have enough free memory for the domain: lower memoryMb or destroy other domains (xl list)
+      xc: error: panic: xg_dom_boot.c:119: xc_dom_boot_mem_init: can't allocate low memory for domain: Out of memory | dom0 does not have enough free memory for the domain: lower memoryMb or destroy other domains (xl list)
       sudo: a password is required | sudo on dom0 asks for a password: allow the user to run xl without one (NOPASSWD in sudoers) or set junit.mirage.dom0.sudo=false when it is root
       bash: line 1: xl: command not found | xl is not installed on dom0 or not on the PATH of a non-interactive SSH session: install the Xen tools (xen-utils) or link xl into /usr/local/sbin
       www is an invalid domain identifier (rc=-6) | the domain does not exist (any more)

@@ -1,0 +1,239 @@
+package io.github.junitmirage.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.github.junitmirage.UnikernelStartupException;
+import io.github.junitmirage.dom0.SshDom0;
+import io.github.junitmirage.lab.LabImage;
+import io.github.junitmirage.lab.LabOptions;
+import io.github.junitmirage.lab.QemuXenLab;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.EventType;
+
+/**
+ * Real faults in the lab: the stand-in told to misbehave, and real xl failures. Each fixture runs
+ * through the Jupiter engine; the failure must be the specific type with a diagnosis, it must come
+ * soon after the cause, and no domain may be left behind.
+ */
+class FaultsIT {
+  private static final String LAB = "${lab}/standin-vmlinux";
+  private static final String INITRD = "${lab}/standin-initrd.img";
+  private static SshDom0 observer;
+
+  @BeforeAll
+  static void connectObserver() {
+    QemuXenLab lab = QemuXenLab.shared(LabImage.locate(Path.of(System.getProperty("junit.mirage.cache")),
+        Path.of(System.getProperty("junit.mirage.fixtures"))), LabOptions.defaults());
+    observer = lab.connect();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    observer.close();
+  }
+
+  @AfterEach
+  void noDomainLeftBehind() {
+    String list = observer.exec(List.of("xl", "list"), Duration.ofSeconds(30)).stdout();
+    assertThat(list.strip().lines().skip(1)).as(list).allMatch(l -> l.startsWith("Domain-0 "));
+  }
+
+  @Test
+  void uncaughtExceptionSolo5Style() {
+    Failure f = run(CrashTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
+    assertThat(f.error().getMessage())
+        .matches("(?s)Unikernel crash-jm[0-9a-f]{10} on dom0 root@127\\.0\\.0\\.1:\\d+ failed before "
+            + "reporting an address: uncaught exception \\(xl list: .*\\)\n  Fatal error: exception "
+            + "Failure\\(\"stand-in unikernel told to crash\"\\)\n--- last \\d+ console lines ---\n.*")
+        .contains("Raised at Stdlib.failwith");
+    assertThat(((UnikernelStartupException) f.error()).phase())
+        .isEqualTo(UnikernelStartupException.Phase.LEASE);
+    assertThat(f.published()).contains("crash-" + f.tag() + "-console.txt");
+    f.report("uncaught exception (dialect 4, clean poweroff after it)");
+  }
+
+  @Test
+  void kernelPanicLeavesACrashedDomain() {
+    Failure f = run(PanicTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
+    assertThat(f.error().getMessage()).contains("failed before reporting an address: uncaught "
+        + "exception (xl list: crashed (---sc-))");
+    assertThat(((UnikernelStartupException) f.error()).console()).startsWith("Xen Minimal OS!")
+        .contains("Fatal error: exception Failure(\"stand-in unikernel told to crash\")");
+    f.report("uncaught exception then crash (dialect 2, on_crash=preserve)");
+  }
+
+  @Test
+  void cleanExitBeforeTheNetwork() {
+    Failure f = run(ExitTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.Exited.class);
+    assertThat(f.error().getMessage()).matches("(?s)Unikernel exit-jm[0-9a-f]{10} on dom0 \\S+ "
+        + "exited with status 0 before reporting an address \\(Solo5: solo5_exit\\(0\\) called; "
+        + "xl list: .*\\)\n--- last \\d+ console lines ---\n.*stand-in unikernel told to exit.*");
+    f.report("clean exit before the network");
+  }
+
+  @Test
+  void neverGetsALease() {
+    Failure f = run(NoLeaseTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
+    assertThat(f.error().getMessage()).matches("(?s)Unikernel nolease-jm[0-9a-f]{10} on dom0 \\S+ did "
+        + "not report an address within PT25S \\(xl list: blocked \\(-b----\\); \\d+ console lines; "
+        + "raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow\\)\n--- last "
+        + "\\d+ console lines ---\n.*Timeout expired without a usable lease! Starting over\\.\\.\\..*");
+    f.report("no DHCP lease (bootTimeoutSeconds = 25)");
+  }
+
+  @Test
+  void hangsSilently() {
+    Failure f = run(HangTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
+    assertThat(f.error().getMessage()).contains("did not report an address within PT20S")
+        .contains("\nSolo5: Memory map: 80 MB addressable:\n");
+    f.report("hangs silently after its banner (bootTimeoutSeconds = 20)");
+  }
+
+  @Test
+  void bridgeThatDom0DoesNotHave() {
+    Failure f = run(MissingBridgeTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.CreateFailed.class);
+    assertThat(f.error().getMessage()).matches("(?s)xl create of nobridge-jm[0-9a-f]{10} on dom0 \\S+ "
+        + "failed: dom0 has no bridge nobr0: create it or set junit.mirage.bridge / the bridge "
+        + "attribute to one that exists\n  xl said: .*");
+    f.report("bridge missing on dom0");
+  }
+
+  @Test
+  void moreMemoryThanDom0Has() {
+    Failure f = run(TooMuchMemoryTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.CreateFailed.class);
+    assertThat(f.error().getMessage()).contains("failed: dom0 does not have enough free memory for "
+        + "the domain: lower memoryMb or destroy other domains (xl list)");
+    f.report("more memory than dom0 can give");
+  }
+
+  @Test
+  void httpReadinessThatNeverComes() {
+    Failure f = run(WrongReadinessTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
+    assertThat(f.error().getMessage()).matches("(?s)Unikernel readiness-jm[0-9a-f]{10} on dom0 \\S+ "
+        + "did not answer GET /missing with 200 within PT5S \\(last: status 404\\)\n.*");
+    assertThat(((UnikernelStartupException) f.error()).phase())
+        .isEqualTo(UnikernelStartupException.Phase.READINESS);
+    f.report("HTTP readiness never met (404, readyTimeoutSeconds = 5)");
+  }
+
+  /** Report files go to a temporary folder, as a build tool's would go to its reports. */
+  static final class TempOutputDirectories
+      implements org.junit.platform.engine.reporting.OutputDirectoryProvider {
+    private final Path root;
+
+    TempOutputDirectories() {
+      try {
+        root = java.nio.file.Files.createTempDirectory("junit-mirage-reports-");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public Path getRootDirectory() {
+      return root;
+    }
+
+    @Override
+    public Path createOutputDirectory(org.junit.platform.engine.TestDescriptor descriptor)
+        throws java.io.IOException {
+      return java.nio.file.Files.createDirectories(root.resolve(
+          descriptor.getUniqueId().toString().replaceAll("[^A-Za-z0-9._-]", "_")));
+    }
+  }
+
+  record Failure(Throwable error, List<String> published, Duration elapsed, String tag) {
+    void report(String fault) {
+      System.out.printf("FAULT %-60s -> %s after %d ms%n", fault, error.getClass().getSimpleName(),
+          elapsed.toMillis());
+    }
+  }
+
+  private static Failure run(Class<?> testCase) {
+    long t0 = System.nanoTime();
+    EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+        .configurationParameter("junit.mirage.cache", System.getProperty("junit.mirage.cache"))
+        .configurationParameter("junit.mirage.fixtures", System.getProperty("junit.mirage.fixtures"))
+        .outputDirectoryProvider(new TempOutputDirectories())
+        .selectors(selectClass(testCase)).execute();
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+    List<Event> failed = results.allEvents().failed().list();
+    assertThat(failed).as("failed events of " + testCase.getSimpleName()).isNotEmpty();
+    Throwable error = failed.get(0).getPayload(TestExecutionResult.class).orElseThrow()
+        .getThrowable().orElseThrow();
+    List<String> published = results.allEvents().stream()
+        .filter(e -> e.getType() == EventType.FILE_ENTRY_PUBLISHED)
+        .map(e -> e.getPayload(org.junit.platform.engine.reporting.FileEntry.class).orElseThrow()
+            .getPath().getFileName().toString())
+        .toList();
+    String tag = error.getMessage().replaceAll("(?s)^\\D*?-(jm[0-9a-f]{10}).*", "$1");
+    return new Failure(error, published, elapsed, tag);
+  }
+
+  @MirageUnikernel(name = "crash", kernel = LAB, ramdisk = INITRD,
+      cmdline = "console=hvc0 quiet mirage.dialect=4 mirage.behaviour=crash")
+  static class CrashTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "panic", kernel = LAB, ramdisk = INITRD,
+      cmdline = "console=hvc0 quiet mirage.dialect=2 mirage.behaviour=crash")
+  static class PanicTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "exit", kernel = LAB, ramdisk = INITRD,
+      cmdline = "console=hvc0 quiet mirage.dialect=4 mirage.behaviour=exit")
+  static class ExitTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "nolease", kernel = LAB, ramdisk = INITRD, bootTimeoutSeconds = 25,
+      cmdline = "console=hvc0 quiet mirage.dialect=3 mirage.behaviour=nolease")
+  static class NoLeaseTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "hang", kernel = LAB, ramdisk = INITRD, bootTimeoutSeconds = 20,
+      cmdline = "console=hvc0 quiet mirage.dialect=4 mirage.behaviour=hang")
+  static class HangTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "nobridge", kernel = LAB, ramdisk = INITRD, bridge = "nobr0",
+      cmdline = "console=hvc0 quiet")
+  static class MissingBridgeTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "toobig", kernel = LAB, ramdisk = INITRD, memoryMb = 16000,
+      cmdline = "console=hvc0 quiet")
+  static class TooMuchMemoryTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "readiness", kernel = LAB, ramdisk = INITRD, readyHttpPath = "/missing",
+      readyTimeoutSeconds = 5, cmdline = "console=hvc0 quiet mirage.dialect=4")
+  static class WrongReadinessTestCase {
+    @Test void test() {}
+  }
+}
