@@ -135,6 +135,19 @@ class FaultsIT {
     f.report("HTTP readiness never met (404, readyTimeoutSeconds = 5)");
   }
 
+  @Test
+  void failedTestKeepsEvidenceAndTheDomain() {
+    Failure f = run(EvidenceTestCase.class);
+    assertThat(f.error()).isInstanceOf(AssertionError.class).hasMessage("the test under test fails");
+    String d = "evidence-" + f.tag();
+    assertThat(f.published()).contains(d + "-console.txt", d + ".xl", d + "-xl-list-l.txt",
+        d + "-xl-dmesg-tail.txt", d + "-xl-log-tail.txt", d + "-xenconsoled-guest-log.txt");
+    // ON_SUCCESS keeps a failed test's domain, even after its run (and watchdog) ended.
+    String list = observer.exec(List.of("xl", "list", d), Duration.ofSeconds(30)).orThrow("xl list").stdout();
+    assertThat(list).contains(d);
+    observer.exec(List.of("xl", "destroy", d), Duration.ofSeconds(30)).orThrow("xl destroy");
+  }
+
   /** Report files go to a temporary folder, as a build tool's would go to its reports. */
   static final class TempOutputDirectories
       implements org.junit.platform.engine.reporting.OutputDirectoryProvider {
@@ -185,8 +198,19 @@ class FaultsIT {
         .map(e -> e.getPayload(org.junit.platform.engine.reporting.FileEntry.class).orElseThrow()
             .getPath().getFileName().toString())
         .toList();
-    String tag = error.getMessage().replaceAll("(?s)^\\D*?-(jm[0-9a-f]{10}).*", "$1");
+    String tag = published.stream().map(p -> p.replaceAll(".*-(jm[0-9a-f]{10}).*", "$1"))
+        .filter(t -> t.matches("jm[0-9a-f]{10}")).findFirst()
+        .orElse(String.valueOf(error.getMessage()).replaceAll("(?s)^\\D*?-(jm[0-9a-f]{10}).*", "$1"));
     return new Failure(error, published, elapsed, tag);
+  }
+
+  @MirageUnikernel(name = "evidence", kernel = LAB, ramdisk = INITRD, destroy = DestroyMode.ON_SUCCESS,
+      cmdline = "console=hvc0 quiet mirage.dialect=4")
+  static class EvidenceTestCase {
+    @Test
+    void test(Unikernel u) {
+      throw new AssertionError("the test under test fails");
+    }
   }
 
   @MirageUnikernel(name = "crash", kernel = LAB, ramdisk = INITRD,
