@@ -133,7 +133,13 @@ public final class Dom0Session implements AutoCloseable {
       }
       r.orThrow("xl list " + name);
     }
-    return XlList.parse(r.stdout()).stream().filter(d -> d.name().equals(name)).findFirst();
+    try {
+      return XlList.parse(r.stdout()).stream().filter(d -> d.name().equals(name)).findFirst();
+    } catch (IllegalArgumentException e) {
+      throw new Dom0CommandException("xl list " + name + " on dom0 " + dom0.describe()
+          + " printed something that is not xl's table (is xl a wrapper, or broken?): "
+          + e.getMessage().replaceAll("\\p{Cntrl}", "?"), r);
+    }
   }
 
   /** {@code xl destroy}, then waits until {@code xl list} no longer shows the domain. */

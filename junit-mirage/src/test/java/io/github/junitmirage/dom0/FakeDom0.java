@@ -1,0 +1,153 @@
+package io.github.junitmirage.dom0;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
+
+/**
+ * A scripted dom0: a real SSH server (Apache MINA SSHD) on 127.0.0.1, port chosen by the system,
+ * whose exec requests are answered by a {@link Script}. For faults a real dom0 cannot easily
+ * produce: a connection dropped mid-boot, a hung xl, garbage output, a changed host key.
+ */
+public final class FakeDom0 implements AutoCloseable {
+  /** Answers one exec request; returns the exit status. */
+  @FunctionalInterface
+  public interface Script {
+    int run(List<String> argv, InputStream in, OutputStream out, OutputStream err) throws Exception;
+  }
+
+  private final SshServer server;
+  private final KeyPair hostKey;
+  private final Path clientKey;
+  private final List<List<String>> commands = new CopyOnWriteArrayList<>();
+
+  private FakeDom0(SshServer server, KeyPair hostKey, Path clientKey) {
+    this.server = server;
+    this.hostKey = hostKey;
+    this.clientKey = clientKey;
+  }
+
+  public static FakeDom0 start(Script script) throws Exception {
+    Path dir = Files.createTempDirectory("fake-dom0-");
+    Path clientKey = dir.resolve("id_ecdsa");
+    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-m", "PEM",
+        "-N", "", "-f", clientKey.toString()).redirectErrorStream(true).start();
+    if (keygen.waitFor() != 0) {
+      throw new IllegalStateException("ssh-keygen failed: " + new String(keygen.getInputStream().readAllBytes()));
+    }
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    KeyPair hostKey = generator.generateKeyPair();
+    SshServer server = SshServer.setUpDefaultServer();
+    server.setHost("127.0.0.1");
+    server.setPort(0);
+    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+    server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(Path.of(clientKey + ".pub")));
+    FakeDom0 fake = new FakeDom0(server, hostKey, clientKey);
+    server.setCommandFactory((channel, command) -> fake.new ScriptedCommand(command, script));
+    server.start();
+    return fake;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The host key as an OpenSSH public key line, for junit.mirage.dom0.hostKey. */
+  public String hostKeyLine() {
+    return PublicKeyEntry.toString(hostKey.getPublic());
+  }
+
+  public Path clientKey() {
+    return clientKey;
+  }
+
+  /** Settings that reach this fake with its host key pinned, xl through sudo. */
+  public Dom0Settings settings() {
+    return new Dom0Settings("127.0.0.1", port(), "mirage", clientKey, null, hostKeyLine(), false,
+        true, "/tmp/junit-mirage", Duration.ofSeconds(10));
+  }
+
+  /** Every command received so far, split into words. */
+  public List<List<String>> commands() {
+    return commands;
+  }
+
+  /** Cuts every connection, as a network failure or a dom0 reboot would. */
+  public void dropConnections() throws IOException {
+    for (Session s : server.getActiveSessions()) {
+      s.close(true);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.stop(true);
+  }
+
+  private final class ScriptedCommand implements Command, Runnable {
+    private final List<String> argv;
+    private final Script script;
+    private InputStream in;
+    private OutputStream out;
+    private OutputStream err;
+    private ExitCallback exit;
+
+    ScriptedCommand(String command, Script script) {
+      this.argv = ShellWords.split(command);
+      this.script = script;
+      commands.add(argv);
+    }
+
+    @Override public void setInputStream(InputStream in) { this.in = in; }
+    @Override public void setOutputStream(OutputStream out) { this.out = out; }
+    @Override public void setErrorStream(OutputStream err) { this.err = err; }
+    @Override public void setExitCallback(ExitCallback callback) { this.exit = callback; }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {
+      Thread t = new Thread(this, "fake-dom0: " + String.join(" ", argv));
+      t.setDaemon(true);
+      t.start();
+    }
+
+    @Override
+    public void run() {
+      int status;
+      try {
+        status = script.run(argv, in, out, err);
+        out.flush();
+        err.flush();
+      } catch (Exception e) {
+        status = 255;
+      }
+      exit.onExit(status);
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {}
+  }
+
+  /** Writes text to a stream (the fake's scripts print a lot). */
+  public static void print(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+}
