@@ -61,12 +61,14 @@ final class SshSessions {
     String m = String.valueOf(e.getMessage());
     String where = "dom0 " + s.describe();
     String advice;
-    if (m.contains("HostKey has been changed") || m.contains("reject HostKey")
-        || m.contains(PinnedHostKey.MISMATCH)) {
+    // JSch says "reject HostKey" for a host missing from known_hosts, "has been changed" for a
+    // different key; the pinned-key repository reports every difference as changed.
+    if (m.contains("HostKey has been changed") || m.contains(PinnedHostKey.MISMATCH)
+        || (m.contains("reject HostKey") && s.pinnedHostKey() != null)) {
       advice = "the host key of " + where + " does not match the expected one; if dom0 was "
           + "reinstalled, update junit.mirage.dom0.hostKey or known_hosts, otherwise someone may "
           + "be intercepting the connection";
-    } else if (m.contains("UnknownHostKey")) {
+    } else if (m.contains("UnknownHostKey") || m.contains("reject HostKey")) {
       advice = "the host key of " + where + " is not in " + s.knownHosts() + ": add it with "
           + "ssh-keyscan -p " + s.port() + " " + s.host() + " >> " + s.knownHosts();
     } else if (m.contains("Auth fail") || m.contains("Auth cancel")) {
