@@ -37,6 +37,7 @@ public final class FakeDom0 implements AutoCloseable {
   private final KeyPair hostKey;
   private final Path clientKey;
   private final List<List<String>> commands = new CopyOnWriteArrayList<>();
+  private final List<String> forwarded = new CopyOnWriteArrayList<>();
 
   private FakeDom0(SshServer server, KeyPair hostKey, Path clientKey) {
     this.server = server;
@@ -62,6 +63,14 @@ public final class FakeDom0 implements AutoCloseable {
     server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(Path.of(clientKey + ".pub")));
     FakeDom0 fake = new FakeDom0(server, hostKey, clientKey);
     server.setCommandFactory((channel, command) -> fake.new ScriptedCommand(command, script));
+    server.setForwardingFilter(new org.apache.sshd.server.forward.StaticDecisionForwardingFilter(true) {
+      @Override
+      public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address,
+          Session session) {
+        fake.forwarded.add(address.getHostName() + ":" + address.getPort());
+        return address.getHostName().equals("127.0.0.1"); // this fake's "bridge" is loopback only
+      }
+    });
     server.start();
     return fake;
   }
@@ -88,6 +97,11 @@ public final class FakeDom0 implements AutoCloseable {
   /** Every command received so far, split into words. */
   public List<List<String>> commands() {
     return commands;
+  }
+
+  /** Every host:port a client asked this fake to connect to (direct-tcpip). */
+  public List<String> forwarded() {
+    return forwarded;
   }
 
   /** Cuts every connection, as a network failure or a dom0 reboot would. */
