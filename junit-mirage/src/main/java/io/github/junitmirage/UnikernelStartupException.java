@@ -10,6 +10,7 @@ public class UnikernelStartupException extends MirageException {
   private final String domain;
   private final Phase phase;
   private final List<String> console;
+  private java.time.Duration detectedAfter;
 
   /** Where in the start the failure happened. */
   public enum Phase {
@@ -30,6 +31,20 @@ public class UnikernelStartupException extends MirageException {
 
   public Phase phase() {
     return phase;
+  }
+
+  /**
+   * How long after its cause (the failure line's arrival, the console's end, the poll that saw
+   * the state, the deadline) this failure was raised; null where not measured.
+   */
+  public java.time.Duration detectedAfter() {
+    return detectedAfter;
+  }
+
+  /** Records {@link #detectedAfter()} from the cause's {@link System#nanoTime()}. */
+  public UnikernelStartupException causedAt(long nanoTime) {
+    this.detectedAfter = java.time.Duration.ofNanos(Math.max(0, System.nanoTime() - nanoTime));
+    return this;
   }
 
   /** Every console line printed before the failure. */

@@ -10,8 +10,10 @@ import java.util.List;
 public final class ConsoleTranscript {
   private final int maxLines;
   private final List<String> lines = new ArrayList<>();
+  private final List<Long> arrivals = new ArrayList<>();
   private long dropped;
   private boolean ended;
+  private long endedAt;
 
   public ConsoleTranscript(int maxLines) {
     if (maxLines < 1) {
@@ -23,16 +25,30 @@ public final class ConsoleTranscript {
   public synchronized void add(String line) {
     if (lines.size() == maxLines) {
       lines.remove(0);
+      arrivals.remove(0);
       dropped++;
     }
     lines.add(line);
+    arrivals.add(System.nanoTime());
     notifyAll();
   }
 
   /** The console closed: the domain is gone or the connection dropped. */
   public synchronized void end() {
     ended = true;
+    endedAt = System.nanoTime();
     notifyAll();
+  }
+
+  /** {@link System#nanoTime()} when the line at {@code position} arrived (or the oldest kept). */
+  public synchronized long arrivedAt(long position) {
+    int i = (int) Math.max(0, Math.min(position - dropped, arrivals.size() - 1));
+    return arrivals.isEmpty() ? System.nanoTime() : arrivals.get(i);
+  }
+
+  /** {@link System#nanoTime()} when the console ended. */
+  public synchronized long endedAt() {
+    return endedAt;
   }
 
   public synchronized boolean hasEnded() {

@@ -38,6 +38,7 @@ final class BootWaiter {
 
   ReadyLine await() {
     Deadline deadline = Deadline.after(timeout);
+    long deadlineEnd = System.nanoTime() + timeout.toNanos();
     long position = 0;
     long nextPoll = System.nanoTime() + POLL_MILLIS * 1_000_000;
     while (true) {
@@ -45,7 +46,8 @@ final class BootWaiter {
         position++;
         Optional<FailureLine> failure = FailureLine.match(line);
         if (failure.isPresent()) {
-          throw failed(failure.get());
+          long cause = transcript.arrivedAt(position - 1);
+          throw failed(failure.get()).causedAt(cause);
         }
         Optional<ReadyLine> ready = matcher.accept(line, System.nanoTime());
         if (ready.isPresent()) {
@@ -57,10 +59,10 @@ final class BootWaiter {
         return settled.get();
       }
       if (transcript.hasEnded()) {
-        throw consoleEnded();
+        throw consoleEnded().causedAt(transcript.endedAt());
       }
       if (deadline.expired()) {
-        throw timedOut();
+        throw timedOut().causedAt(deadlineEnd);
       }
       if (System.nanoTime() - nextPoll > 0) {
         checkDomainState();
@@ -80,16 +82,20 @@ final class BootWaiter {
     return transcript.size() == 0 ? Phase.BOOT : Phase.LEASE;
   }
 
+  private String phaseName() {
+    return phase().name().toLowerCase();
+  }
+
   private UnikernelStartupException failed(FailureLine failure) {
     Sleeping.sleep(TRACE_GRACE_MILLIS);
     String state = stateText();
     if (failure.isCleanExit()) {
       return new UnikernelStartupException.Exited(subject() + " exited with status 0 before "
-          + awaited() + " (" + failure.line() + "; xl list: " + state + ")" + tail(),
+          + awaited() + " (" + failure.line() + "; phase " + phaseName() + ", xl list: " + state + ")" + tail(),
           domain, phase(), transcript.lines());
     }
     return new UnikernelStartupException.Crashed(subject() + " failed before " + awaited() + ": "
-        + failure.kind().name().toLowerCase().replace('_', ' ') + " (xl list: " + state + ")\n  "
+        + failure.kind().name().toLowerCase().replace('_', ' ') + " (phase " + phaseName() + ", xl list: " + state + ")\n  "
         + failure.line() + tail(), domain, phase(), transcript.lines());
   }
 
@@ -107,31 +113,32 @@ final class BootWaiter {
           + stderr.replace("\n", "\n          "), domain, transcript.lines());
     }
     return new UnikernelStartupException.Exited(subject() + " went away before " + awaited()
-        + ": its console closed (xl list: " + stateText() + ")" + tail(), domain, phase(),
+        + ": its console closed (phase " + phaseName() + ", xl list: " + stateText() + ")" + tail(), domain, phase(),
         transcript.lines());
   }
 
   private UnikernelStartupException timedOut() {
     return new UnikernelStartupException.TimedOut(subject() + " did not " + (matcher.hasPattern() ? "print its ready line" : "report an address")
-        + " within " + timeout + " (xl list: " + stateText() + "; " + transcript.size()
+        + " within " + timeout + " (phase " + phaseName() + ", xl list: " + stateText() + "; " + transcript.size()
         + " console lines; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow)"
         + tail(), domain, phase(), transcript.lines());
   }
 
   private void checkDomainState() {
+    long polled = System.nanoTime();
     Optional<DomainInfo> info = safeDomain();
     if (info.isEmpty()) {
       return; // not created yet, or gone: the console's end will tell
     }
     if (info.get().state().isCrashed()) {
       throw new UnikernelStartupException.Crashed(subject() + " crashed before " + awaited()
-          + " (xl list: " + info.get().state().describe() + ")" + tail(), domain, phase(),
-          transcript.lines());
+          + " (phase " + phaseName() + ", xl list: " + info.get().state().describe() + ")" + tail(), domain, phase(),
+          transcript.lines()).causedAt(polled);
     }
     if (info.get().state().isShutDown()) {
       throw new UnikernelStartupException.Exited(subject() + " shut down before " + awaited()
-          + " (xl list: " + info.get().state().describe() + ")" + tail(), domain, phase(),
-          transcript.lines());
+          + " (phase " + phaseName() + ", xl list: " + info.get().state().describe() + ")" + tail(), domain, phase(),
+          transcript.lines()).causedAt(polled);
     }
   }
 

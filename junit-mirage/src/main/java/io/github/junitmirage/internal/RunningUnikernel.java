@@ -72,8 +72,8 @@ public final class RunningUnikernel implements Unikernel, AutoCloseable {
     return transcript;
   }
 
-  /** The xl config it was created with. */
-  public String config() {
+  @Override
+  public String xlConfig() {
     return config;
   }
 

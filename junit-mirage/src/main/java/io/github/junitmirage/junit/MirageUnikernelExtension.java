@@ -198,7 +198,7 @@ final class MirageUnikernelExtension
   private void publishEvidence(ExtensionContext context, RunningUnikernel u) {
     String d = u.domainName();
     publish(context, d + "-console.txt", u.transcript().text());
-    publish(context, d + ".xl", u.config());
+    publish(context, d + ".xl", u.xlConfig());
     for (Map.Entry<String, String> e : Evidence.collect(
         run(context).session(), d).entrySet()) {
       publish(context, d + "-" + e.getKey(), e.getValue());

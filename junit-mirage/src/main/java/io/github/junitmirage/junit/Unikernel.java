@@ -60,6 +60,9 @@ public interface Unikernel {
   /** A client that reaches this unikernel from the test host. */
   OkHttpClient httpClient();
 
+  /** The xl configuration it was created with. */
+  String xlConfig();
+
   /** The dom0 it runs on, {@code user@host:port}. */
   String dom0();
 

@@ -55,7 +55,7 @@ class FaultsIT {
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
     assertThat(f.error().getMessage())
         .matches("(?s)Unikernel crash-jm[0-9a-f]{10} on dom0 root@127\\.0\\.0\\.1:\\d+ failed before "
-            + "reporting an address: uncaught exception \\(xl list: .*\\)\n  Fatal error: exception "
+            + "reporting an address: uncaught exception \\(phase lease, xl list: .*\\)\n  Fatal error: exception "
             + "Failure\\(\"stand-in unikernel told to crash\"\\)\n--- last \\d+ console lines ---\n.*")
         .contains("Raised at Stdlib.failwith");
     assertThat(((UnikernelStartupException) f.error()).phase())
@@ -69,7 +69,7 @@ class FaultsIT {
     Failure f = run(PanicTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
     assertThat(f.error().getMessage()).contains("failed before reporting an address: uncaught "
-        + "exception (xl list: crashed (---sc-))");
+        + "exception (phase lease, xl list: crashed (---sc-))");
     assertThat(((UnikernelStartupException) f.error()).console()).startsWith("Xen Minimal OS!")
         .contains("Fatal error: exception Failure(\"stand-in unikernel told to crash\")");
     f.report("uncaught exception then crash (dialect 2, on_crash=preserve)");
@@ -81,7 +81,7 @@ class FaultsIT {
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.Exited.class);
     assertThat(f.error().getMessage()).matches("(?s)Unikernel exit-jm[0-9a-f]{10} on dom0 \\S+ "
         + "exited with status 0 before reporting an address \\(Solo5: solo5_exit\\(0\\) called; "
-        + "xl list: .*\\)\n--- last \\d+ console lines ---\n.*stand-in unikernel told to exit.*");
+        + "phase lease, xl list: .*\\)\n--- last \\d+ console lines ---\n.*stand-in unikernel told to exit.*");
     f.report("clean exit before the network");
   }
 
@@ -90,7 +90,7 @@ class FaultsIT {
     Failure f = run(NoLeaseTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
     assertThat(f.error().getMessage()).matches("(?s)Unikernel nolease-jm[0-9a-f]{10} on dom0 \\S+ did "
-        + "not report an address within PT25S \\(xl list: blocked \\(-b----\\); \\d+ console lines; "
+        + "not report an address within PT25S \\(phase lease, xl list: blocked \\(-b----\\); \\d+ console lines; "
         + "raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow\\)\n--- last "
         + "\\d+ console lines ---\n.*Timeout expired without a usable lease! Starting over\\.\\.\\..*");
     f.report("no DHCP lease (bootTimeoutSeconds = 25)");
@@ -176,8 +176,13 @@ class FaultsIT {
 
   record Failure(Throwable error, List<String> published, Duration elapsed, String tag) {
     void report(String fault) {
-      System.out.printf("FAULT %-60s -> %s after %d ms%n", fault, error.getClass().getSimpleName(),
+      Duration detected = error instanceof UnikernelStartupException u ? u.detectedAfter() : null;
+      System.out.printf("FAULT %-60s -> %s %s after its cause (%d ms in all)%n", fault,
+          error.getClass().getSimpleName(), detected == null ? "?" : detected.toMillis() + " ms",
           elapsed.toMillis());
+      if (detected != null) {
+        assertThat(detected).as("time from cause to failure").isLessThan(Duration.ofSeconds(2));
+      }
     }
   }
 
