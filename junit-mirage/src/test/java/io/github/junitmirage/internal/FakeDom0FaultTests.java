@@ -163,6 +163,28 @@ class FakeDom0FaultTests {
             + "SSH session: install the Xen tools (xen-utils) or link xl into /usr/local/sbin");
   }
 
+  @Test
+  void hostileKernelFileNamesNeverReachTheShellAsGiven() throws Exception {
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      FakeDom0.print(out, LEASE);
+      Thread.sleep(60_000);
+    }));
+    session = open(1);
+    Path dir = Files.createTempDirectory("hostile");
+    Path kernel = Files.writeString(dir.resolve("www; rm -rf ~ $(id) `x` 'q'.xen"), "kernel");
+    UnikernelSpec spec = new UnikernelSpec("www", kernel, Optional.empty(), "pv", 64, "br0",
+        Optional.empty(), "", List.of(), Optional.empty(), Optional.empty(), 200,
+        Duration.ofSeconds(10), Duration.ofSeconds(5), DestroyMode.ALWAYS);
+    RunningUnikernel u = UnikernelLauncher.launch(spec, session,
+        HttpClients.throughDom0(session.dom0(), session.timeouts()), session.tag().domainName("www"),
+        "02:00:00:00:00:01");
+    assertThat(fake.commands()).anySatisfy(c -> assertThat(c).containsExactly("test", "-f",
+        "/tmp/junit-mirage/images/" + Hashing.sha256(kernel) + "/www__rm_-rf_____id___x___q_.xen"));
+    assertThat(u.xlConfig()).contains("kernel = '/tmp/junit-mirage/images/" + Hashing.sha256(kernel)
+        + "/www__rm_-rf_____id___x___q_.xen'");
+    u.close();
+  }
+
   private Dom0Session open(double timeoutFactor) {
     Dom0Settings s = fake.settings();
     return Dom0Session.open(SshDom0.connect(s), s.sudo(), s.workDir(), Timeouts.of(timeoutFactor));
