@@ -62,6 +62,11 @@ public final class QemuXenLab implements AutoCloseable {
     return shared;
   }
 
+  /** The lab {@link #shared} booted in this JVM, if it did and it still runs. */
+  public static synchronized java.util.Optional<QemuXenLab> sharedIfRunning() {
+    return java.util.Optional.ofNullable(shared).filter(QemuXenLab::isRunning);
+  }
+
   /** Boots the lab and waits until dom0 reports ready on its serial console. */
   public static QemuXenLab start(LabImage image, LabOptions options) {
     String qemu = Executables.find("qemu-system-x86_64").orElseThrow(() -> new MirageException(
