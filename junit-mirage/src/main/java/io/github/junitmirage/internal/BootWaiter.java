@@ -2,6 +2,7 @@ package io.github.junitmirage.internal;
 
 import io.github.junitmirage.UnikernelStartupException;
 import io.github.junitmirage.UnikernelStartupException.Phase;
+import io.github.junitmirage.console.BootMarkers;
 import io.github.junitmirage.console.ConsoleTranscript;
 import io.github.junitmirage.console.FailureLine;
 import io.github.junitmirage.dom0.Dom0;
@@ -118,10 +119,18 @@ final class BootWaiter {
   }
 
   private UnikernelStartupException timedOut() {
-    return new UnikernelStartupException.TimedOut(subject() + " did not " + (matcher.hasPattern() ? "print its ready line" : "report an address")
-        + " within " + timeout + " (phase " + phaseName() + ", xl list: " + stateText() + "; " + transcript.size()
-        + " console lines; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow)"
-        + tail(), domain, phase(), transcript.lines());
+    String awaited = matcher.hasPattern() ? "print its ready line" : "report an address";
+    return new UnikernelStartupException.TimedOut(subject() + " did not " + awaited + " within "
+        + timeout + " (phase " + phaseName() + ", xl list: " + stateText() + "; "
+        + transcript.size() + " console lines, " + bootBanner() + "; raise bootTimeoutSeconds or "
+        + "junit.mirage.timeoutFactor if it is just slow)" + tail(), domain, phase(),
+        transcript.lines());
+  }
+
+  /** Whether a runtime banner showed: without one, the kernel may not have started at all. */
+  private String bootBanner() {
+    return transcript.lines().stream().filter(BootMarkers::isBootMarker).findFirst()
+        .map(line -> "booted: " + line).orElse("no boot banner");
   }
 
   private void checkDomainState() {

@@ -90,7 +90,7 @@ class FaultsIT {
     Failure f = run(NoLeaseTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
     assertThat(f.error().getMessage()).matches("(?s)Unikernel nolease-jm[0-9a-f]{10} on dom0 \\S+ did "
-        + "not report an address within PT25S \\(phase lease, xl list: blocked \\(-b----\\); \\d+ console lines; "
+        + "not report an address within PT25S \\(phase lease, xl list: blocked \\(-b----\\); \\d+ console lines, booted: MirageOS booting\\.\\.\\.; "
         + "raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow\\)\n--- last "
         + "\\d+ console lines ---\n.*Timeout expired without a usable lease! Starting over\\.\\.\\..*");
     f.report("no DHCP lease (bootTimeoutSeconds = 25)");
@@ -100,7 +100,7 @@ class FaultsIT {
   void hangsSilently() {
     Failure f = run(HangTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
-    assertThat(f.error().getMessage()).contains("did not report an address within PT20S")
+    assertThat(f.error().getMessage()).contains("did not report an address within PT20S").contains("console lines, booted: Solo5: Xen console: port 0x2")
         .contains("\nSolo5: Memory map: 80 MB addressable:\n");
     f.report("hangs silently after its banner (bootTimeoutSeconds = 20)");
   }
