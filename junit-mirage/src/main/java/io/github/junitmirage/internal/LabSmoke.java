@@ -59,10 +59,38 @@ public final class LabSmoke {
         out.print("xl list after the rounds:\n" + list);
         if (rounds > 1) {
           out.printf("xl create -> lease: %s; xl destroy: %s%n", stats(leases), stats(destroys));
+          sharedVersusNewConnections(lab, session, rounds, out);
         }
         return new Result(labStart, ssh, leases, destroys, bodies, list);
       }
     }
+  }
+
+  /** Why one connection per run: the same xl list on the open connection and on new ones. */
+  private static void sharedVersusNewConnections(QemuXenLab lab, Dom0Session session, int n,
+      PrintStream out) {
+    List<Duration> shared = new ArrayList<>();
+    List<Duration> fresh = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long a = System.nanoTime();
+      session.exec(session.xl().list()).orThrow("xl list");
+      shared.add(since(a));
+      long b = System.nanoTime();
+      try (var dom0 = io.github.junitmirage.dom0.SshDom0.connect(lab.settings())) {
+        dom0.exec(session.xl().list(), Duration.ofSeconds(30)).orThrow("xl list");
+      }
+      fresh.add(since(b));
+    }
+    long sharedMedian = median(shared);
+    long freshMedian = median(fresh);
+    out.printf("xl list on the shared connection: %s; on a new connection each time: %s; "
+        + "ratio of medians %.1fx%n", stats(shared), stats(fresh), (double) freshMedian / sharedMedian);
+  }
+
+  private static long median(List<Duration> ds) {
+    List<Long> ms = new ArrayList<>(ds.stream().map(Duration::toMillis).toList());
+    Collections.sort(ms);
+    return Math.max(1, ms.get(ms.size() / 2));
   }
 
   static UnikernelSpec standIn(LabImage image) {
