@@ -57,6 +57,12 @@ public final class MirageSettings {
         .or(() -> Optional.ofNullable(System.getenv(environmentName(key)))));
   }
 
+  /** Outside JUnit: system properties, then the environment. */
+  static MirageSettings fromSystem() {
+    return new MirageSettings(key -> Optional.ofNullable(System.getProperty(key))
+        .or(() -> Optional.ofNullable(System.getenv(environmentName(key)))));
+  }
+
   /** The environment variable for a key: {@code junit.mirage.dom0.workDir} -> {@code JUNIT_MIRAGE_DOM0_WORK_DIR}. */
   public static String environmentName(String key) {
     return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();

@@ -37,6 +37,21 @@ final class RunResources implements AutoCloseable {
     this.http = HttpClients.throughDom0(session.dom0(), timeouts);
   }
 
+  private static RunResources standalone;
+
+  /**
+   * The run of code outside JUnit's lifecycle (a Testcontainers {@code Startable}): one per JVM,
+   * configured from system properties and the environment, ended when the JVM exits.
+   */
+  static synchronized RunResources standalone() {
+    if (standalone == null || !standalone.session.dom0().isConnected()) {
+      RunResources run = create(MirageSettings.fromSystem());
+      Runtime.getRuntime().addShutdownHook(new Thread(run::close, "junit-mirage-run-end"));
+      standalone = run;
+    }
+    return standalone;
+  }
+
   static RunResources create(MirageSettings s) {
     Timeouts timeouts = Timeouts.of(s.decimal(MirageSettings.TIMEOUT_FACTOR, 1.0));
     Optional<String> host = s.get(MirageSettings.DOM0_HOST);

@@ -1,0 +1,45 @@
+package io.github.junitmirage.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.junitmirage.lab.LabImage;
+import java.nio.file.Path;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.lifecycle.Startable;
+
+/** A unikernel driven as a Testcontainers Startable, outside the annotation. */
+class MirageUnikernelContainerIT {
+  private static final LabImage IMAGE = LabImage.locate(Path.of(System.getProperty("junit.mirage.cache")),
+      Path.of(System.getProperty("junit.mirage.fixtures")));
+
+  @Test
+  void startsServesAndStops() throws Exception {
+    MirageUnikernelContainer www = new MirageUnikernelContainer("tc", IMAGE.file("standin.kernel"))
+        .withRamdisk(IMAGE.file("standin.initrd")).withMemoryMb(96)
+        .withCmdline("console=hvc0 quiet mirage.dialect=4");
+    try (Startable startable = www) {
+      startable.start();
+      Unikernel u = www.unikernel();
+      assertThat(u.domainName()).startsWith("tc-jm");
+      try (Response r = u.httpClient().newCall(new Request.Builder().url(u.baseUrl()).build()).execute()) {
+        assertThat(r.body().string()).isEqualTo("Hello Mirage World!\n");
+      }
+      assertThatThrownBy(() -> www.withMemoryMb(64)).isInstanceOf(IllegalStateException.class)
+          .hasMessage("unikernel tc is already started: change its settings before start()");
+      startable.stop();
+      assertThat(u.isRunning()).isFalse();
+      assertThatThrownBy(www::unikernel).hasMessage("unikernel tc is not started: call start() first");
+    }
+  }
+
+  @Test
+  void refusesWhatCannotWork() {
+    assertThatThrownBy(() -> new MirageUnikernelContainer("www", Path.of("/nonexistent.xen")))
+        .hasMessage("kernel /nonexistent.xen does not exist or is not a file");
+    assertThatThrownBy(() -> new MirageUnikernelContainer("w w", IMAGE.file("standin.kernel")))
+        .hasMessageStartingWith("name 'w w' is not usable in a Xen domain name");
+  }
+}
