@@ -42,10 +42,18 @@ public final class SshDom0 implements Dom0 {
 
   @Override
   public ExecResult exec(List<String> command, Duration timeout) {
+    return run(command, null, timeout);
+  }
+
+  /** Runs to completion, feeding {@code stdin} when given; the exit status is read after close. */
+  private ExecResult run(List<String> command, InputStream stdin, Duration timeout) {
     Deadline deadline = Deadline.after(timeout);
     ChannelExec channel = openExec(command);
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     channel.setErrStream(stderr, true);
+    if (stdin != null) {
+      channel.setInputStream(stdin, true);
+    }
     try {
       InputStream stdout = channel.getInputStream();
       channel.connect(deadline.remainingMillisAtLeast(1));
@@ -81,28 +89,8 @@ public final class SshDom0 implements Dom0 {
   @Override
   public void upload(InputStream content, String remotePath, Duration timeout) {
     // Over exec rather than SFTP: any dom0 with a shell takes it, no subsystem needed.
-    List<String> command = List.of("sh", "-c", "cat >\"$1.part\" && mv -f \"$1.part\" \"$1\"",
-        "upload", remotePath);
-    Deadline deadline = Deadline.after(timeout);
-    ChannelExec channel = openExec(command);
-    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    channel.setErrStream(stderr, true);
-    channel.setInputStream(content, true);
-    try {
-      InputStream stdout = channel.getInputStream();
-      channel.connect(deadline.remainingMillisAtLeast(1));
-      StreamReading.readUntilClosed(stdout, channel::isClosed, deadline);
-      if (!channel.isClosed()) {
-        throw new Dom0CommandException("upload of " + remotePath + " to dom0 " + describe()
-            + " did not finish within " + timeout, null);
-      }
-      new ExecResult(command, channel.getExitStatus(), "", stderr.toString(StandardCharsets.UTF_8))
-          .orThrow("writing " + remotePath);
-    } catch (IOException | JSchException e) {
-      throw lost("uploading " + remotePath, e);
-    } finally {
-      channel.disconnect();
-    }
+    run(List.of("sh", "-c", "cat >\"$1.part\" && mv -f \"$1.part\" \"$1\"", "upload", remotePath),
+        content, timeout).orThrow("writing " + remotePath);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.junitmirage.dom0;
 
 import io.github.junitmirage.internal.Deadline;
+import io.github.junitmirage.internal.Sleeping;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ final class StreamReading {
         drain(in, out, buffer);
         break;
       } else {
-        sleepQuietly(5);
+        Sleeping.sleep(5);
       }
     }
     return out.toByteArray();
@@ -38,15 +39,6 @@ final class StreamReading {
     int n;
     while (in.available() > 0 && (n = in.read(buffer)) > 0) {
       out.write(buffer, 0, n);
-    }
-  }
-
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading from dom0", e);
     }
   }
 }

@@ -22,7 +22,7 @@ public final class Evidence {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("xl-list-l.txt", output(session, session.xl().listLong(domain)));
     List<String> dmesg = session.xl().dmesg();
-    files.put("xl-dmesg-tail.txt", tail(output(session, dmesg), 60));
+    files.put("xl-dmesg-tail.txt", Texts.tail(output(session, dmesg), 60));
     List<String> prefix = session.xl().sudo() ? List.of("sudo", "-n") : List.of();
     files.put("xl-log-tail.txt", output(session, concat(prefix, List.of("sh", "-c",
         "tail -n 60 /var/log/xen/xl-\"$1\".log 2>&1", "log", domain))));
@@ -44,11 +44,5 @@ public final class Evidence {
     } catch (RuntimeException e) {
       return "(could not run " + String.join(" ", command) + ": " + e.getMessage() + ")";
     }
-  }
-
-  private static String tail(String text, int lines) {
-    String[] all = text.split("\n");
-    return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines),
-        all.length));
   }
 }

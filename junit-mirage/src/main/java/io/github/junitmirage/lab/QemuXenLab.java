@@ -5,6 +5,8 @@ import io.github.junitmirage.dom0.Dom0ConnectionException;
 import io.github.junitmirage.dom0.Dom0Settings;
 import io.github.junitmirage.dom0.SshDom0;
 import io.github.junitmirage.internal.Deadline;
+import io.github.junitmirage.internal.Sleeping;
+import io.github.junitmirage.internal.Texts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -110,7 +112,7 @@ public final class QemuXenLab implements AutoCloseable {
         throw new MirageException("QEMU exited with status " + guard.exitValue()
             + " before dom0 was ready\n" + diagnostics());
       }
-      sleep(200);
+      Sleeping.sleep(200);
     }
     throw new MirageException("lab dom0 did not report ready within " + timeout
         + " (raise junit.mirage.timeoutFactor on a slow host)\n" + diagnostics());
@@ -125,7 +127,7 @@ public final class QemuXenLab implements AutoCloseable {
         return SshDom0.connect(settings());
       } catch (Dom0ConnectionException e) {
         last = e;
-        sleep(500);
+        Sleeping.sleep(500);
       }
     }
     throw new MirageException("lab dom0 on 127.0.0.1:" + sshPort + " did not accept SSH: "
@@ -157,8 +159,8 @@ public final class QemuXenLab implements AutoCloseable {
   /** The last lines of the serial console and QEMU's own output, for failure messages. */
   public String diagnostics() {
     return "--- last lines of the lab's serial console (" + serialLog + ") ---\n"
-        + tail(serialText(), 25) + "\n--- QEMU output ---\n"
-        + tail(read(serialLog.resolveSibling("qemu.log")), 10);
+        + Texts.tail(serialText(), 25) + "\n--- QEMU output ---\n"
+        + Texts.tail(read(serialLog.resolveSibling("qemu.log")), 10);
   }
 
   @Override
@@ -196,11 +198,6 @@ public final class QemuXenLab implements AutoCloseable {
     }
   }
 
-  static String tail(String text, int lines) {
-    String[] all = text.replace("\r", "").split("\n");
-    int from = Math.max(0, all.length - lines);
-    return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
-  }
 
   private static int freeLoopbackPort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -215,15 +212,6 @@ public final class QemuXenLab implements AutoCloseable {
       return Files.createTempDirectory("junit-mirage-lab-").resolve("serial.log");
     } catch (IOException e) {
       throw new MirageException("cannot create a folder for the lab's logs: " + e.getMessage(), e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MirageException("interrupted while waiting for the lab", e);
     }
   }
 }

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.dom0.SshDom0;
-import io.github.junitmirage.lab.LabImage;
-import io.github.junitmirage.lab.LabOptions;
+import io.github.junitmirage.lab.TestLab;
 import io.github.junitmirage.lab.QemuXenLab;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -32,8 +31,7 @@ class LeakPreventionIT {
 
   @BeforeAll
   static void bystanders() {
-    lab = QemuXenLab.shared(LabImage.locate(Path.of(System.getProperty("junit.mirage.cache")),
-        Path.of(System.getProperty("junit.mirage.fixtures"))), LabOptions.defaults());
+    lab = TestLab.shared();
     observer = lab.connect();
     createRaw(observer, "notours");
     live = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, Timeouts.of(1));

@@ -5,9 +5,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.github.junitmirage.UnikernelStartupException;
 import io.github.junitmirage.dom0.SshDom0;
-import io.github.junitmirage.lab.LabImage;
-import io.github.junitmirage.lab.LabOptions;
-import io.github.junitmirage.lab.QemuXenLab;
+import io.github.junitmirage.lab.TestLab;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,9 +31,7 @@ class FaultsIT {
 
   @BeforeAll
   static void connectObserver() {
-    QemuXenLab lab = QemuXenLab.shared(LabImage.locate(Path.of(System.getProperty("junit.mirage.cache")),
-        Path.of(System.getProperty("junit.mirage.fixtures"))), LabOptions.defaults());
-    observer = lab.connect();
+    observer = TestLab.shared().connect();
   }
 
   @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.junitmirage.lab.LabImage;
+import io.github.junitmirage.lab.TestLab;
 import java.nio.file.Path;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -12,8 +13,7 @@ import org.testcontainers.lifecycle.Startable;
 
 /** A unikernel driven as a Testcontainers Startable, outside the annotation. */
 class MirageUnikernelContainerIT {
-  private static final LabImage IMAGE = LabImage.locate(Path.of(System.getProperty("junit.mirage.cache")),
-      Path.of(System.getProperty("junit.mirage.fixtures")));
+  private static final LabImage IMAGE = TestLab.image();
 
   @Test
   void startsServesAndStops() throws Exception {

@@ -3,7 +3,6 @@ package io.github.junitmirage.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.junitmirage.internal.LabSmoke;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +11,7 @@ class LabSmokeIT {
 
   @Test
   void bootsCreatesServesDestroysAndStops() {
-    LabImage image = LabImage.locate(Path.of(System.getProperty("junit.mirage.cache")),
-        Path.of(System.getProperty("junit.mirage.fixtures")));
-    LabSmoke.Result r = LabSmoke.run(image, 1, System.out);
+    LabSmoke.Result r = LabSmoke.run(TestLab.image(), 1, System.out);
     assertThat(r.bodies()).containsExactly("200 Hello Mirage World!\n");
     assertThat(r.xlListAfter().strip().lines().skip(1))
         .singleElement().asString().startsWith("Domain-0 ");
