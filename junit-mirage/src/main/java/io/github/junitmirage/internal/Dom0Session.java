@@ -97,8 +97,8 @@ public final class Dom0Session implements AutoCloseable {
     return workDir + "/runs/" + tag;
   }
 
-  /** Uploads a file once per content: {@code <workDir>/images/<sha256>/<name>}. */
-  public String uploadImage(Path local) {
+  /** Uploads a file once per content: {@code <workDir>/images/<sha256>/<name>}; one at a time. */
+  public synchronized String uploadImage(Path local) {
     String sum = Hashing.sha256(local);
     String name = local.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
     String dir = workDir + "/images/" + sum;

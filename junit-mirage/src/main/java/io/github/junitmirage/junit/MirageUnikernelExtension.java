@@ -11,9 +11,15 @@ import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.extension.MediaType;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -40,11 +46,7 @@ final class MirageUnikernelExtension
   public void beforeAll(ExtensionContext context) {
     List<Declaration> declared = Declarations.ofClass(context.getRequiredTestClass());
     declared.forEach(SpecResolver::validate);
-    for (Declaration d : declared) {
-      if (!d.perMethod()) {
-        boot(d, d.lifecycle() == Lifecycle.PER_RUN ? context.getRoot() : context, context);
-      }
-    }
+    bootAll(declared.stream().filter(d -> !d.perMethod()).toList(), context);
     for (Declaration d : declared) {
       if (d.origin() == Declaration.Origin.STATIC_FIELD) {
         inject(d, null, context);
@@ -57,14 +59,10 @@ final class MirageUnikernelExtension
     List<Declaration> method = Declarations.ofMethod(context.getRequiredTestMethod());
     method.forEach(SpecResolver::validate);
     Declarations.visible(context); // rejects a method declaration that clashes with a class one
-    for (Declaration d : method) {
-      boot(d, context, context);
-    }
-    for (Declaration d : Declarations.ofClass(context.getRequiredTestClass())) {
-      if (d.perMethod()) {
-        boot(d, context, context);
-      }
-    }
+    List<Declaration> perMethod = new ArrayList<>(method);
+    Declarations.ofClass(context.getRequiredTestClass()).stream().filter(Declaration::perMethod)
+        .forEach(perMethod::add);
+    bootAll(perMethod, context);
     for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
       for (Declaration d : Declarations.ofClass(instance.getClass())) {
         if (d.origin() == Declaration.Origin.INSTANCE_FIELD) {
@@ -91,35 +89,88 @@ final class MirageUnikernelExtension
     }
   }
 
-  private void boot(Declaration d, ExtensionContext scope, ExtensionContext context) {
-    ExtensionContext.Store store = scope.getStore(NS);
-    if (d.lifecycle() == Lifecycle.PER_RUN && store.get(d.storeKey()) != null) {
-      requireSameSpec(d, context);
-      return;
+  /** One declaration made ready to launch: everything checked, name and MAC chosen. */
+  private record Pending(Declaration declaration, UnikernelSpec spec, String domain, String mac,
+      ExtensionContext.Store store, RunResources run) {}
+
+  /**
+   * Boots the declarations of one context, side by side when there are several (each boot spends
+   * most of its time waiting for the guest); either all succeed or none is left running.
+   */
+  private void bootAll(List<Declaration> declarations, ExtensionContext context) {
+    List<Pending> pending = new ArrayList<>();
+    for (Declaration d : declarations) {
+      ExtensionContext scope = d.lifecycle() == Lifecycle.PER_RUN ? context.getRoot() : context;
+      if (d.lifecycle() == Lifecycle.PER_RUN && scope.getStore(NS).get(d.storeKey()) != null) {
+        requireSameSpec(d, context);
+      } else {
+        pending.add(prepare(d, scope.getStore(NS), context));
+      }
     }
+    List<CompletableFuture<RunningUnikernel>> launches = new ArrayList<>();
+    ExecutorService pool = pending.size() > 1 ? Executors.newFixedThreadPool(pending.size()) : null;
+    for (Pending p : pending) {
+      Supplier<RunningUnikernel> launch = () -> UnikernelLauncher.launch(p.spec(), p.run().session(),
+          p.run().http(), p.domain(), p.mac());
+      launches.add(pool == null ? completedOrFailed(launch) : CompletableFuture.supplyAsync(launch, pool));
+    }
+    RuntimeException failure = null;
+    for (int i = 0; i < pending.size(); i++) {
+      Pending p = pending.get(i);
+      try {
+        register(p, launches.get(i).join());
+      } catch (CompletionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+        reportStartupFailure(p, cause, context);
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (pool != null) {
+      pool.shutdown();
+    }
+    if (failure != null) {
+      throw failure; // the ones that did boot are in the store already: JUnit closes them
+    }
+  }
+
+  private static CompletableFuture<RunningUnikernel> completedOrFailed(Supplier<RunningUnikernel> s) {
+    try {
+      return CompletableFuture.completedFuture(s.get());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private Pending prepare(Declaration d, ExtensionContext.Store store, ExtensionContext context) {
     MirageSettings settings = MirageSettings.of(context);
     // Resolve before touching dom0, so that a wrong path or setting fails without booting the lab.
     UnikernelSpec spec = SpecResolver.resolve(d, settings, variables(context, settings),
         timeouts(settings));
     RunResources run = run(context);
-    String domain = run.nextDomainName(d.name());
-    String mac = spec.mac().orElseGet(run::nextMac);
-    RunningUnikernel u;
-    try {
-      u = UnikernelLauncher.launch(spec, run.session(), run.http(), domain, mac);
-    } catch (UnikernelStartupException e) {
-      publish(context, domain + "-console.txt", String.join("\n", e.console()) + "\n");
-      if (spec.destroyMode() != DestroyMode.ALWAYS) {
-        LOG.log(System.Logger.Level.WARNING, "kept failed domain " + domain + "; attach with: "
-            + Evidence.attachCommand(run.session(), domain));
-      }
-      throw e;
-    }
-    if (spec.destroyMode() == DestroyMode.NEVER) {
+    return new Pending(d, spec, run.nextDomainName(d.name()), spec.mac().orElseGet(run::nextMac),
+        store, run);
+  }
+
+  private static void register(Pending p, RunningUnikernel u) {
+    if (p.spec().destroyMode() == DestroyMode.NEVER) {
       u.keep();
     }
-    store.put("spec:" + d.name(), spec);
-    store.put(d.storeKey(), u);
+    p.store().put("spec:" + p.declaration().name(), p.spec());
+    p.store().put(p.declaration().storeKey(), u);
+  }
+
+  private static void reportStartupFailure(Pending p, RuntimeException e, ExtensionContext context) {
+    if (e instanceof UnikernelStartupException startup) {
+      publish(context, p.domain() + "-console.txt", String.join("\n", startup.console()) + "\n");
+    }
+    if (p.spec().destroyMode() != DestroyMode.ALWAYS) {
+      LOG.log(System.Logger.Level.WARNING, "kept failed domain " + p.domain() + "; attach with: "
+          + Evidence.attachCommand(p.run().session(), p.domain()));
+    }
   }
 
   private static java.util.function.Function<String, Optional<String>> variables(
