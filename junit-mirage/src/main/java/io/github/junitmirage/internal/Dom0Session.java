@@ -97,13 +97,21 @@ public final class Dom0Session implements AutoCloseable {
     return workDir + "/runs/" + tag;
   }
 
-  /** Uploads a file once per content: {@code <workDir>/images/<sha256>/<name>}; one at a time. */
+  /**
+   * Puts a file on dom0 once per content and run. A copy under {@code <workDir>/images/<sha256>/}
+   * (placed there by hand, or seeded into the lab) is used as it is; otherwise the file goes to
+   * {@code <runDir>/images/<sha256>/}, which is removed with the run like everything else of it.
+   */
   public synchronized String uploadImage(Path local) {
     String sum = Hashing.sha256(local);
     String name = local.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-    String dir = workDir + "/images/" + sum;
-    String remote = dir + "/" + name;
     Duration t = timeouts.command();
+    String shared = workDir + "/images/" + sum + "/" + name;
+    if (dom0.exec(List.of("test", "-f", shared), t).succeeded()) {
+      return shared;
+    }
+    String dir = runDir() + "/images/" + sum;
+    String remote = dir + "/" + name;
     if (dom0.exec(List.of("test", "-f", remote), t).succeeded()) {
       return remote;
     }

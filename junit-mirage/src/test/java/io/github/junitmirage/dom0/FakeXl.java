@@ -19,9 +19,15 @@ public class FakeXl implements FakeDom0.Script {
 
   private final Console console;
   private final Map<String, Integer> domains = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
   public FakeXl(Console console) {
     this.console = console;
+  }
+
+  /** What was uploaded to a path, or null. */
+  public byte[] file(String path) {
+    return files.get(path);
   }
 
   public boolean exists(String domain) {
@@ -35,11 +41,15 @@ public class FakeXl implements FakeDom0.Script {
       return xl(xl.subList(1, xl.size()), out, err);
     }
     switch (argv.get(0)) {
-      case "mkdir", "test":
+      case "mkdir":
         return 0;
+      case "test":
+        return files.containsKey(argv.get(2)) ? 0 : 1;
       case "sh":
         String role = argv.get(3);
-        if (role.equals("watchdog") || role.equals("upload")) {
+        if (role.equals("upload")) {
+          files.put(argv.get(4), in.readAllBytes());
+        } else if (role.equals("watchdog")) {
           in.transferTo(OutputStream.nullOutputStream()); // until the channel closes
         }
         return 0;

@@ -165,23 +165,26 @@ class FakeDom0FaultTests {
 
   @Test
   void hostileKernelFileNamesNeverReachTheShellAsGiven() throws Exception {
-    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+    FakeXl xl = new FakeXl((domain, out) -> {
       FakeDom0.print(out, LEASE);
       Thread.sleep(60_000);
-    }));
+    });
+    fake = FakeDom0.start(xl);
     session = open(1);
     Path dir = Files.createTempDirectory("hostile");
-    Path kernel = Files.writeString(dir.resolve("www; rm -rf ~ $(id) `x` 'q'.xen"), "kernel");
+    Path kernel = Files.writeString(dir.resolve("www; rm -rf ~ $(id) `x` 'q'.xen"), "kernel \u0000 bytes");
     UnikernelSpec spec = new UnikernelSpec("www", kernel, Optional.empty(), "pv", 64, "br0",
         Optional.empty(), "", List.of(), Optional.empty(), Optional.empty(), 200,
         Duration.ofSeconds(10), Duration.ofSeconds(5), DestroyMode.ALWAYS);
     RunningUnikernel u = UnikernelLauncher.launch(spec, session,
         HttpClients.throughDom0(session.dom0(), session.timeouts()), session.tag().domainName("www"),
         "02:00:00:00:00:01");
+    String uploaded = "/tmp/junit-mirage/runs/" + session.tag() + "/images/" + Hashing.sha256(kernel)
+        + "/www__rm_-rf_____id___x___q_.xen";
     assertThat(fake.commands()).anySatisfy(c -> assertThat(c).containsExactly("test", "-f",
         "/tmp/junit-mirage/images/" + Hashing.sha256(kernel) + "/www__rm_-rf_____id___x___q_.xen"));
-    assertThat(u.xlConfig()).contains("kernel = '/tmp/junit-mirage/images/" + Hashing.sha256(kernel)
-        + "/www__rm_-rf_____id___x___q_.xen'");
+    assertThat(xl.file(uploaded)).isEqualTo(Files.readAllBytes(kernel));
+    assertThat(u.xlConfig()).contains("kernel = '" + uploaded + "'");
     u.close();
   }
 

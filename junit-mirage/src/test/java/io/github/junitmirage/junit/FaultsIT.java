@@ -144,6 +144,33 @@ class FaultsIT {
     observer.exec(List.of("xl", "destroy", d), Duration.ofSeconds(30)).orThrow("xl destroy");
   }
 
+  @Test
+  void crashAfterBootIsSeenByTheTest() {
+    EngineExecutionResults results = engine(CrashLaterTestCase.class);
+    assertThat(results.testEvents().failed().list()).isEmpty();
+    assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
+  }
+
+  @Test
+  void kernelsNotOnDom0AreUploadedIntoTheRunAndRemovedWithIt() throws Exception {
+    Path copy = java.nio.file.Files.createTempDirectory("upload").resolve("www.xen");
+    java.nio.file.Files.copy(TestLab.image().file("standin.kernel"), copy);
+    java.nio.file.Files.write(copy, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+    long t0 = System.nanoTime();
+    EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+        .configurationParameter("junit.mirage.cache", System.getProperty("junit.mirage.cache"))
+        .configurationParameter("junit.mirage.fixtures", System.getProperty("junit.mirage.fixtures"))
+        .configurationParameter("uploaded.kernel", copy.toString())
+        .selectors(selectClass(UploadTestCase.class)).execute();
+    assertThat(results.testEvents().failed().list()).isEmpty();
+    String kernel = UploadTestCase.kernelOnDom0;
+    assertThat(kernel).matches("/var/lib/junit-mirage/runs/jm[0-9a-f]{10}/images/[0-9a-f]{64}/www.xen");
+    String run = kernel.substring(0, kernel.indexOf("/images/"));
+    assertThat(observer.exec(List.of("test", "-e", run), Duration.ofSeconds(30)).exitStatus())
+        .as("run folder with the upload removed after the run").isEqualTo(1);
+    System.out.printf("66 MB kernel uploaded and booted in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+  }
+
   /** Report files go to a temporary folder, as a build tool's would go to its reports. */
   static final class TempOutputDirectories
       implements org.junit.platform.engine.reporting.OutputDirectoryProvider {
@@ -182,13 +209,17 @@ class FaultsIT {
     }
   }
 
-  private static Failure run(Class<?> testCase) {
-    long t0 = System.nanoTime();
-    EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+  private static EngineExecutionResults engine(Class<?> testCase) {
+    return EngineTestKit.engine("junit-jupiter")
         .configurationParameter("junit.mirage.cache", System.getProperty("junit.mirage.cache"))
         .configurationParameter("junit.mirage.fixtures", System.getProperty("junit.mirage.fixtures"))
         .outputDirectoryProvider(new TempOutputDirectories())
         .selectors(selectClass(testCase)).execute();
+  }
+
+  private static Failure run(Class<?> testCase) {
+    long t0 = System.nanoTime();
+    EngineExecutionResults results = engine(testCase);
     Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
     List<Event> failed = results.allEvents().failed().list();
     assertThat(failed).as("failed events of " + testCase.getSimpleName()).isNotEmpty();
@@ -211,6 +242,32 @@ class FaultsIT {
     @Test
     void test(Unikernel u) {
       throw new AssertionError("the test under test fails");
+    }
+  }
+
+  @MirageUnikernel(name = "later", kernel = LAB, ramdisk = INITRD,
+      cmdline = "console=hvc0 quiet mirage.dialect=4 mirage.behaviour=crash mirage.after=18")
+  static class CrashLaterTestCase {
+    @Test
+    void test(Unikernel u) {
+      assertThat(u.isRunning()).isTrue();
+      org.awaitility.Awaitility.await("crash of " + u.domainName()).atMost(Duration.ofSeconds(40))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> u.console().contains("Solo5: solo5_exit(2) called") && !u.isRunning());
+      assertThat(u.console()).contains(
+          "Fatal error: exception Failure(\"stand-in unikernel told to crash\")");
+    }
+  }
+
+  @MirageUnikernel(name = "upload", kernel = "${uploaded.kernel}", ramdisk = INITRD,
+      cmdline = "console=hvc0 quiet mirage.dialect=4")
+  static class UploadTestCase {
+    static volatile String kernelOnDom0;
+
+    @Test
+    void test(Unikernel u) {
+      kernelOnDom0 = u.xlConfig().lines().filter(l -> l.startsWith("kernel = "))
+          .findFirst().orElseThrow().replaceAll("kernel = '(.*)'", "$1");
     }
   }
 
