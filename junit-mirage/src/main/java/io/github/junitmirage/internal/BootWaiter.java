@@ -83,8 +83,10 @@ final class BootWaiter {
     return transcript.size() == 0 ? Phase.BOOT : Phase.LEASE;
   }
 
-  private String phaseName() {
-    return phase().name().toLowerCase();
+  /** "(phase lease, xl list: crashed (---sc-))", with an optional note in front. */
+  private String where(String note, String state) {
+    return " (" + (note.isEmpty() ? "" : note + "; ") + "phase " + phase().name().toLowerCase()
+        + ", xl list: " + state + ")";
   }
 
   private UnikernelStartupException failed(FailureLine failure) {
@@ -92,12 +94,12 @@ final class BootWaiter {
     String state = stateText();
     if (failure.isCleanExit()) {
       return new UnikernelStartupException.Exited(subject() + " exited with status 0 before "
-          + awaited() + " (" + failure.line() + "; phase " + phaseName() + ", xl list: " + state + ")" + tail(),
-          domain, phase(), transcript.lines());
+          + awaited() + where(failure.line(), state) + tail(), domain, phase(), transcript.lines());
     }
+    String kind = failure.kind().name().toLowerCase().replace('_', ' ');
     return new UnikernelStartupException.Crashed(subject() + " failed before " + awaited() + ": "
-        + failure.kind().name().toLowerCase().replace('_', ' ') + " (phase " + phaseName() + ", xl list: " + state + ")\n  "
-        + failure.line() + tail(), domain, phase(), transcript.lines());
+        + kind + where("", state) + "\n  " + failure.line() + tail(), domain, phase(),
+        transcript.lines());
   }
 
   private UnikernelStartupException consoleEnded() {
@@ -114,17 +116,16 @@ final class BootWaiter {
           + stderr.replace("\n", "\n          "), domain, transcript.lines());
     }
     return new UnikernelStartupException.Exited(subject() + " went away before " + awaited()
-        + ": its console closed (phase " + phaseName() + ", xl list: " + stateText() + ")" + tail(), domain, phase(),
+        + ": its console closed" + where("", stateText()) + tail(), domain, phase(),
         transcript.lines());
   }
 
   private UnikernelStartupException timedOut() {
     String awaited = matcher.hasPattern() ? "print its ready line" : "report an address";
+    String state = stateText() + "; " + transcript.size() + " console lines, " + bootBanner()
+        + "; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow";
     return new UnikernelStartupException.TimedOut(subject() + " did not " + awaited + " within "
-        + timeout + " (phase " + phaseName() + ", xl list: " + stateText() + "; "
-        + transcript.size() + " console lines, " + bootBanner() + "; raise bootTimeoutSeconds or "
-        + "junit.mirage.timeoutFactor if it is just slow)" + tail(), domain, phase(),
-        transcript.lines());
+        + timeout + where("", state) + tail(), domain, phase(), transcript.lines());
   }
 
   /** Whether a runtime banner showed: without one, the kernel may not have started at all. */
@@ -139,15 +140,14 @@ final class BootWaiter {
     if (info.isEmpty()) {
       return; // not created yet, or gone: the console's end will tell
     }
+    String state = info.get().state().describe();
     if (info.get().state().isCrashed()) {
       throw new UnikernelStartupException.Crashed(subject() + " crashed before " + awaited()
-          + " (phase " + phaseName() + ", xl list: " + info.get().state().describe() + ")" + tail(), domain, phase(),
-          transcript.lines()).causedAt(polled);
+          + where("", state) + tail(), domain, phase(), transcript.lines()).causedAt(polled);
     }
     if (info.get().state().isShutDown()) {
       throw new UnikernelStartupException.Exited(subject() + " shut down before " + awaited()
-          + " (phase " + phaseName() + ", xl list: " + info.get().state().describe() + ")" + tail(), domain, phase(),
-          transcript.lines()).causedAt(polled);
+          + where("", state) + tail(), domain, phase(), transcript.lines()).causedAt(polled);
     }
   }
 

@@ -36,7 +36,8 @@ public final class UnikernelLauncher {
     // The name carries this run's tag, so a domain already using it is a leftover of ours (for
     // example kept by an earlier failure): it must not make xl create fail.
     if (session.domain(domainName).isPresent()) {
-      LOG.log(System.Logger.Level.WARNING, "destroying stale domain " + domainName + " before creating it anew");
+      LOG.log(System.Logger.Level.WARNING, "destroying stale domain " + domainName
+          + " before creating it anew");
       session.destroy(domainName);
     }
     long uploaded = System.nanoTime();
