@@ -135,13 +135,7 @@ class FakeDom0FaultTests {
 
   @Test
   void sudoThatAsksForAPassword() throws Exception {
-    fake = FakeDom0.start((argv, in, out, err) -> {
-      if (argv.get(0).equals("sudo")) {
-        FakeDom0.print(err, "sudo: a password is required\n");
-        return 1;
-      }
-      return 0;
-    });
+    fake = FakeDom0.start(sudoFails("sudo: a password is required"));
     assertThatThrownBy(() -> open(1)).isInstanceOf(Dom0CommandException.class)
         .hasMessageMatching("cannot use xl on dom0 mirage@127\\.0\\.0\\.1:\\d+: sudo on dom0 asks for a "
             + "password: allow the user to run xl without one \\(NOPASSWD in sudoers\\) or set "
@@ -151,13 +145,7 @@ class FakeDom0FaultTests {
 
   @Test
   void dom0WithoutXl() throws Exception {
-    fake = FakeDom0.start((argv, in, out, err) -> {
-      if (argv.get(0).equals("sudo")) {
-        FakeDom0.print(err, "sudo: xl: command not found\n");
-        return 1;
-      }
-      return 0;
-    });
+    fake = FakeDom0.start(sudoFails("sudo: xl: command not found"));
     assertThatThrownBy(() -> open(1)).isInstanceOf(Dom0CommandException.class)
         .hasMessageContaining(": xl is not installed on dom0 or not on the PATH of a non-interactive "
             + "SSH session: install the Xen tools (xen-utils) or link xl into /usr/local/sbin");
@@ -202,6 +190,17 @@ class FakeDom0FaultTests {
     return UnikernelLauncher.launch(spec, session,
         HttpClients.throughDom0(session.dom0(), session.timeouts()),
         session.tag().domainName(name), "02:00:00:00:00:01");
+  }
+
+  /** A dom0 where every sudo fails with this message (and everything else succeeds). */
+  private static FakeDom0.Script sudoFails(String message) {
+    return (argv, in, out, err) -> {
+      if (argv.get(0).equals("sudo")) {
+        FakeDom0.print(err, message + "\n");
+        return 1;
+      }
+      return 0;
+    };
   }
 
   private static int sleepForever() throws InterruptedException {
