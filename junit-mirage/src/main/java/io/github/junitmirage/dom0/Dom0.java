@@ -45,11 +45,6 @@ public interface Dom0 extends AutoCloseable {
     /** Everything the command wrote to stderr so far. */
     String stderrSoFar();
 
-    /** The exit status once the command ended, or -1 when it has not or the connection died. */
-    int exitStatus();
-
-    boolean isRunning();
-
     /** Ends the channel (the remote command gets EOF and a hang-up). */
     @Override
     void close();

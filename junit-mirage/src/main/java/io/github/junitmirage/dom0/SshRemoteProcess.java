@@ -38,16 +38,6 @@ final class SshRemoteProcess implements Dom0.RemoteProcess {
   }
 
   @Override
-  public int exitStatus() {
-    return channel.isClosed() ? channel.getExitStatus() : -1;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return !channel.isClosed();
-  }
-
-  @Override
   public void close() {
     channel.disconnect();
   }

@@ -74,10 +74,6 @@ final class ReadyMatcher {
     return pattern.isPresent();
   }
 
-  AddressLine bestAddress() {
-    return best;
-  }
-
   private static Map<String, String> addressGroups(AddressLine a) {
     Map<String, String> groups = new LinkedHashMap<>();
     groups.put("ip", a.address());
