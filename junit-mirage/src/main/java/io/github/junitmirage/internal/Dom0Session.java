@@ -53,7 +53,7 @@ public final class Dom0Session implements AutoCloseable {
     checkXl(dom0, xl, t);
     List<String> sweep = new ArrayList<>(List.of("sh", "-c", Scripts.SWEEP, "sweep", workDir,
         tag.value()));
-    sweep.addAll(xl.list().subList(0, xl.list().size() - 1));
+    sweep.addAll(xl.xlCommand());
     String swept = dom0.exec(sweep, t.multipliedBy(3)).orThrow("sweeping dead runs").stdout();
     if (!swept.isBlank()) {
       LOG.log(System.Logger.Level.WARNING, "domains of dead runs on dom0 " + dom0.describe()
@@ -61,7 +61,7 @@ public final class Dom0Session implements AutoCloseable {
     }
     List<String> watch = new ArrayList<>(List.of("sh", "-c", Scripts.WATCHDOG, "watchdog",
         tag.value(), workDir + "/runs/" + tag));
-    watch.addAll(xl.list().subList(0, xl.list().size() - 1));
+    watch.addAll(xl.xlCommand());
     Dom0Session session = new Dom0Session(dom0, xl, workDir, tag, timeouts, dom0.start(watch));
     LOG.log(System.Logger.Level.INFO, "run " + tag + " on dom0 " + dom0.describe() + " ready in "
         + (System.nanoTime() - t0) / 1_000_000 + " ms");

@@ -23,18 +23,11 @@ public final class Evidence {
     files.put("xl-list-l.txt", output(session, session.xl().listLong(domain)));
     List<String> dmesg = session.xl().dmesg();
     files.put("xl-dmesg-tail.txt", Texts.tail(output(session, dmesg), 60));
-    List<String> prefix = session.xl().sudo() ? List.of("sudo", "-n") : List.of();
-    files.put("xl-log-tail.txt", output(session, concat(prefix, List.of("sh", "-c",
+    files.put("xl-log-tail.txt", output(session, session.xl().asRoot(List.of("sh", "-c",
         "tail -n 60 /var/log/xen/xl-\"$1\".log 2>&1", "log", domain))));
-    files.put("xenconsoled-guest-log.txt", output(session, concat(prefix, List.of("sh", "-c",
+    files.put("xenconsoled-guest-log.txt", output(session, session.xl().asRoot(List.of("sh", "-c",
         "tail -n 200 /var/log/xen/console/guest-\"$1\".log 2>&1", "log", domain))));
     return files;
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new java.util.ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 
   private static String output(Dom0Session session, List<String> command) {

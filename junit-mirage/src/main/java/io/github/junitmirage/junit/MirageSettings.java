@@ -68,6 +68,11 @@ public final class MirageSettings {
     return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();
   }
 
+  /** Every deadline, scaled by {@link #TIMEOUT_FACTOR}. */
+  io.github.junitmirage.internal.Timeouts timeouts() {
+    return io.github.junitmirage.internal.Timeouts.of(decimal(TIMEOUT_FACTOR, 1.0));
+  }
+
   Optional<String> get(String key) {
     return source.apply(key).map(String::strip).filter(v -> !v.isEmpty());
   }

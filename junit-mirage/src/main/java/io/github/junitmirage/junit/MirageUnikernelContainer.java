@@ -3,7 +3,6 @@ package io.github.junitmirage.junit;
 import io.github.junitmirage.internal.RunningUnikernel;
 import io.github.junitmirage.internal.UnikernelLauncher;
 import io.github.junitmirage.internal.UnikernelSpec;
-import io.github.junitmirage.xen.XlConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,11 +114,9 @@ public final class MirageUnikernelContainer implements Startable {
         chosenBridge, Optional.ofNullable(mac), cmdline, xlLines, Optional.ofNullable(readyPattern),
         Optional.empty(), 200, run.timeouts().scale(bootTimeout), Duration.ofSeconds(30),
         DestroyMode.ALWAYS);
+    SpecResolver.checkXl(spec);
     String domain = run.nextDomainName(name);
     String chosenMac = spec.mac().orElseGet(run::nextMac);
-    // Every value checked before dom0 sees any of them.
-    new XlConfig(domain, type, "/k", "", memoryMb, List.of(new XlConfig.Vif(chosenMac, chosenBridge)),
-        cmdline, xlLines);
     running = UnikernelLauncher.launch(spec, run.session(), run.http(), domain, chosenMac);
   }
 

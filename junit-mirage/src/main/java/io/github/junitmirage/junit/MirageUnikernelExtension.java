@@ -149,7 +149,7 @@ final class MirageUnikernelExtension
     MirageSettings settings = MirageSettings.of(context);
     // Resolve before touching dom0, so that a wrong path or setting fails without booting the lab.
     UnikernelSpec spec = SpecResolver.resolve(d, settings, variables(context, settings),
-        timeouts(settings));
+        settings.timeouts());
     RunResources run = run(context);
     return new Pending(d, spec, run.nextDomainName(d.name()), spec.mac().orElseGet(run::nextMac),
         store, run);
@@ -179,15 +179,10 @@ final class MirageUnikernelExtension
         : settings.get(name).or(() -> Optional.ofNullable(System.getenv(name)));
   }
 
-  private static io.github.junitmirage.internal.Timeouts timeouts(MirageSettings settings) {
-    return io.github.junitmirage.internal.Timeouts.of(
-        settings.decimal(MirageSettings.TIMEOUT_FACTOR, 1.0));
-  }
-
   private void requireSameSpec(Declaration d, ExtensionContext context) {
     MirageSettings settings = MirageSettings.of(context);
     UnikernelSpec mine = SpecResolver.resolve(d, settings, variables(context, settings),
-        timeouts(settings));
+        settings.timeouts());
     UnikernelSpec theirs = context.getRoot().getStore(NS).get("spec:" + d.name(), UnikernelSpec.class);
     if (theirs != null && !theirs.equals(mine)) {
       throw new ExtensionConfigurationException("@MirageUnikernel '" + d.name() + "' on "

@@ -53,7 +53,7 @@ final class RunResources implements AutoCloseable {
   }
 
   static RunResources create(MirageSettings s) {
-    Timeouts timeouts = Timeouts.of(s.decimal(MirageSettings.TIMEOUT_FACTOR, 1.0));
+    Timeouts timeouts = s.timeouts();
     Optional<String> host = s.get(MirageSettings.DOM0_HOST);
     if (host.isPresent()) {
       Dom0Settings settings = configuredDom0(s, host.get(), timeouts);

@@ -93,12 +93,20 @@ final class SpecResolver {
 
   private static void check(Declaration d, UnikernelSpec s) {
     try {
-      new XlConfig(new RunTag("jm0000000000").domainName(s.name() + "-99"), s.type(), "/k", "",
-          s.memoryMb(), List.of(new XlConfig.Vif(s.mac().orElse("02:00:00:00:00:01"), s.bridge())),
-          s.cmdline(), s.extraLines());
+      checkXl(s);
     } catch (IllegalArgumentException e) {
       throw error(d, e.getMessage());
     }
+  }
+
+  /**
+   * Builds the xl config the spec would give (with stand-ins for the kernel path, the longest
+   * name and a MAC), so that every value fails here, before dom0 sees any of them.
+   */
+  static void checkXl(UnikernelSpec s) {
+    new XlConfig(new RunTag("jm0000000000").domainName(s.name() + "-99"), s.type(), "/k", "",
+        s.memoryMb(), List.of(new XlConfig.Vif(s.mac().orElse("02:00:00:00:00:01"), s.bridge())),
+        s.cmdline(), s.extraLines());
   }
 
   private static List<String> extraLines(MirageUnikernel a, XlFile xl) {

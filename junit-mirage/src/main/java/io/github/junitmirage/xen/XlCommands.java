@@ -49,13 +49,20 @@ public final class XlCommands {
     return sudo;
   }
 
+  /** {@code xl} itself, as scripts that call it take it: {@code [sudo, -n, xl]} or {@code [xl]}. */
+  public List<String> xlCommand() {
+    return asRoot(List.of("xl"));
+  }
+
+  /** Any command that needs root on dom0 (reading Xen's logs), with {@code sudo -n} when needed. */
+  public List<String> asRoot(List<String> command) {
+    List<String> all = new ArrayList<>(sudo ? List.of("sudo", "-n") : List.of());
+    all.addAll(command);
+    return all;
+  }
+
   private List<String> xl(String... args) {
-    List<String> command = new ArrayList<>();
-    if (sudo) {
-      command.add("sudo");
-      command.add("-n");
-    }
-    command.add("xl");
+    List<String> command = new ArrayList<>(xlCommand());
     command.addAll(List.of(args));
     return command;
   }
