@@ -33,14 +33,14 @@ public record FailureLine(Kind kind, OptionalInt exitStatus, String line) {
   private record Rule(Kind kind, Pattern pattern) {}
 
   private static final List<Rule> RULES = List.of(
-      new Rule(Kind.OUT_OF_MEMORY, Pattern.compile("^Fatal error: out of memory")),
-      new Rule(Kind.UNCAUGHT_EXCEPTION, Pattern.compile("^Fatal error: exception ")),
+      new Rule(Kind.OUT_OF_MEMORY, Pattern.compile("Fatal error: out of memory")),
+      new Rule(Kind.UNCAUGHT_EXCEPTION, Pattern.compile("Fatal error: exception ")),
       new Rule(Kind.UNCAUGHT_EXCEPTION, Pattern.compile("^Top level exception: ")),
       new Rule(Kind.EXIT, Pattern.compile("^Mirage exiting with status (?<status>-?\\d+)")),
       new Rule(Kind.EXIT, Pattern.compile("^Solo5: solo5_exit\\((?<status>-?\\d+)\\) called")),
       new Rule(Kind.EXIT, Pattern.compile("^main returned (?<status>-?\\d+)")),
       new Rule(Kind.EXIT, Pattern.compile("^Do_exit called!")),
-      new Rule(Kind.ABORT, Pattern.compile("^Solo5: (?:solo5_abort\\(\\) called|ABORT: )")),
+      new Rule(Kind.ABORT, Pattern.compile("(?:^|Solo5: )(?:solo5_abort\\(\\) called|ABORT: )")),
       new Rule(Kind.TRAP, Pattern.compile("^Solo5: trap: ")),
       new Rule(Kind.PAGE_FAULT, Pattern.compile("^Page fault at linear address ")));
 

@@ -4,6 +4,7 @@ import io.github.junitmirage.UnikernelStartupException;
 import io.github.junitmirage.UnikernelStartupException.Phase;
 import io.github.junitmirage.console.BootMarkers;
 import io.github.junitmirage.console.ConsoleTranscript;
+import io.github.junitmirage.console.DhcpRetries;
 import io.github.junitmirage.console.FailureLine;
 import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.xen.DomainInfo;
@@ -122,8 +123,10 @@ final class BootWaiter {
 
   private UnikernelStartupException timedOut() {
     String awaited = matcher.hasPattern() ? "print its ready line" : "report an address";
+    long retries = DhcpRetries.count(transcript.lines());
     String state = stateText() + "; " + transcript.size() + " console lines, " + bootBanner()
-        + "; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow";
+        + (retries > 0 ? "; " + DhcpRetries.diagnosis(retries)
+            : "; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow");
     return new UnikernelStartupException.TimedOut(subject() + " did not " + awaited + " within "
         + timeout + where("", state) + tail(), domain, phase(), transcript.lines());
   }

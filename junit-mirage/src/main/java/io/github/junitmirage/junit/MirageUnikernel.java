@@ -69,7 +69,10 @@ public @interface MirageUnikernel {
   /** The interface's MAC. Default: a locally administered one, unique in this run. */
   String mac() default "";
 
-  /** Guest type, {@code pv} or {@code pvh} (Mirage 4 on Xen is PVH). Default: xl file's, else pv. */
+  /**
+   * Guest type, {@code pv} or {@code pvh}. Default: the xl file's, else the kernel's own, read
+   * from its ELF notes (PVH for Solo5/Mirage 4, PV for Mini-OS/Mirage 2 and 3 and for Linux).
+   */
   String type() default "";
 
   /** The kernel command line: Mirage 4 runtime arguments such as {@code --ipv4=10.0.0.2/24}. */

@@ -3,6 +3,7 @@ package io.github.junitmirage.junit;
 import io.github.junitmirage.internal.RunningUnikernel;
 import io.github.junitmirage.internal.UnikernelLauncher;
 import io.github.junitmirage.internal.UnikernelSpec;
+import io.github.junitmirage.xen.KernelKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class MirageUnikernelContainer implements Startable {
   private final String name;
   private final Path kernel;
   private Path ramdisk;
-  private String type = "pv";
+  private String type = "";
   private int memoryMb = 128;
   private String bridge;
   private String mac;
@@ -110,7 +111,9 @@ public final class MirageUnikernelContainer implements Startable {
     RunResources run = RunResources.standalone();
     String chosenBridge = bridge != null ? bridge
         : MirageSettings.fromSystem().get(MirageSettings.BRIDGE, "br0");
-    UnikernelSpec spec = new UnikernelSpec(name, kernel, Optional.ofNullable(ramdisk), type, memoryMb,
+    String chosenType = KernelKind.guestType("container '" + name + "'", kernel, type);
+    UnikernelSpec spec = new UnikernelSpec(name, kernel, Optional.ofNullable(ramdisk), chosenType,
+        memoryMb,
         chosenBridge, Optional.ofNullable(mac), cmdline, xlLines, Optional.ofNullable(readyPattern),
         Optional.empty(), 200, run.timeouts().scale(bootTimeout), Duration.ofSeconds(30),
         DestroyMode.ALWAYS);

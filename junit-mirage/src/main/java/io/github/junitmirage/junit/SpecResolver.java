@@ -4,6 +4,7 @@ import io.github.junitmirage.internal.RunTag;
 import io.github.junitmirage.internal.Timeouts;
 import io.github.junitmirage.internal.UnikernelSpec;
 import io.github.junitmirage.internal.XlFile;
+import io.github.junitmirage.xen.KernelKind;
 import io.github.junitmirage.xen.XlConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ final class SpecResolver {
         .map(r -> existing(d, "ramdisk", r, variables, xlPath.get().getParent()))
         : Optional.of(existing(d, "ramdisk", a.ramdisk(), variables, null));
     UnikernelSpec spec = new UnikernelSpec(d.name(), kernel, ramdisk,
-        first(a.type(), xl.string("type"), "pv"),
+        guestType(d, kernel, first(a.type(), xl.string("type"), "")),
         a.memoryMb() > 0 ? a.memoryMb() : xl.number("memory").orElse(DEFAULT_MEMORY_MB),
         first(a.bridge(), xl.bridge(), settings.get(MirageSettings.BRIDGE, "br0")),
         a.mac().isEmpty() ? Optional.empty() : Optional.of(a.mac()),
@@ -84,7 +85,7 @@ final class SpecResolver {
       throw error(d, "memoryMb, bootTimeoutSeconds and readyTimeoutSeconds must not be negative");
     }
     check(d, new UnikernelSpec(d.name(), Path.of("/"), Optional.empty(),
-        a.type().isEmpty() ? "pv" : a.type(), a.memoryMb() > 0 ? a.memoryMb() : DEFAULT_MEMORY_MB,
+        a.type().isEmpty() ? "pvh" : a.type(), a.memoryMb() > 0 ? a.memoryMb() : DEFAULT_MEMORY_MB,
         a.bridge().isEmpty() ? "br0" : a.bridge(),
         a.mac().isEmpty() ? Optional.empty() : Optional.of(a.mac()), a.cmdline(),
         Arrays.asList(a.xl()), Optional.empty(), Optional.empty(), 200, Duration.ZERO,
@@ -107,6 +108,14 @@ final class SpecResolver {
     new XlConfig(new RunTag("jm0000000000").domainName(s.name() + "-99"), s.type(), "/k", "",
         s.memoryMb(), List.of(new XlConfig.Vif(s.mac().orElse("02:00:00:00:00:01"), s.bridge())),
         s.cmdline(), s.extraLines());
+  }
+
+  private static String guestType(Declaration d, Path kernel, String given) {
+    try {
+      return KernelKind.guestType("'" + d.name() + "'", kernel, given);
+    } catch (IllegalArgumentException e) {
+      throw error(d, e.getMessage());
+    }
   }
 
   private static List<String> extraLines(MirageUnikernel a, XlFile xl) {
