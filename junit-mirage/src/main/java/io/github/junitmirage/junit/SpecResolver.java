@@ -162,10 +162,22 @@ final class SpecResolver {
 
   private static XlFile readXl(Declaration d, Path p) {
     try {
-      return XlFile.parse(Files.readString(p).replace("@MEMORY@", "").replace("@NAME@", "x"));
+      return XlFile.parse(substitutePlaceholders(Files.readString(p), p));
     } catch (IOException | IllegalArgumentException e) {
       throw error(d, "cannot read xl file " + p + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The placeholders of the {@code .xl.in} that {@code mirage configure -t xen} writes: the name,
+   * memory and bridge are junit-mirage's to choose, and {@code @KERNEL@} is the {@code .xen} file
+   * beside it ({@code www.xl.in} -> {@code www.xen}).
+   */
+  static String substitutePlaceholders(String text, Path xlFile) {
+    String base = xlFile.getFileName().toString().replaceFirst("\\.xl(\\.in)?$", "");
+    return text.replace("@MEMORY@", "").replace("@NAME@", "x")
+        .replace("@KERNEL@", base + ".xen")
+        .replaceAll("@NETWORK:[^@']*@", "");
   }
 
   private static Path existing(Declaration d, String what, String raw,
