@@ -32,15 +32,20 @@ public record FailureLine(Kind kind, OptionalInt exitStatus, String line) {
 
   private record Rule(Kind kind, Pattern pattern) {}
 
+  // The runtime's own failure lines may follow other output on the same line, but a log line
+  // (timestamp first) that mentions one is only a message.
+  private static final String NOT_LOGGED = "^(?!\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d).*?";
+
   private static final List<Rule> RULES = List.of(
-      new Rule(Kind.OUT_OF_MEMORY, Pattern.compile("Fatal error: out of memory")),
-      new Rule(Kind.UNCAUGHT_EXCEPTION, Pattern.compile("Fatal error: exception ")),
+      // The C runtime's own words, and OCaml's Out_of_memory exception as Solo5 unikernels print it.
+      new Rule(Kind.OUT_OF_MEMORY, Pattern.compile(NOT_LOGGED + "Fatal error: (?:out of memory|exception Out of memory)")),
+      new Rule(Kind.UNCAUGHT_EXCEPTION, Pattern.compile(NOT_LOGGED + "Fatal error: exception ")),
       new Rule(Kind.UNCAUGHT_EXCEPTION, Pattern.compile("^Top level exception: ")),
       new Rule(Kind.EXIT, Pattern.compile("^Mirage exiting with status (?<status>-?\\d+)")),
       new Rule(Kind.EXIT, Pattern.compile("^Solo5: solo5_exit\\((?<status>-?\\d+)\\) called")),
       new Rule(Kind.EXIT, Pattern.compile("^main returned (?<status>-?\\d+)")),
       new Rule(Kind.EXIT, Pattern.compile("^Do_exit called!")),
-      new Rule(Kind.ABORT, Pattern.compile("(?:^|Solo5: )(?:solo5_abort\\(\\) called|ABORT: )")),
+      new Rule(Kind.ABORT, Pattern.compile(NOT_LOGGED + "(?:^|Solo5: )(?:solo5_abort\\(\\) called|ABORT: )")),
       new Rule(Kind.TRAP, Pattern.compile("^Solo5: trap: ")),
       new Rule(Kind.PAGE_FAULT, Pattern.compile("^Page fault at linear address ")));
 

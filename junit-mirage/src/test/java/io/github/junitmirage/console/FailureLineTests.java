@@ -15,6 +15,10 @@ class FailureLineTests {
       Fatal error: exception Failure("boom") | UNCAUGHT_EXCEPTION | -
       Fatal error: exception Not_found | UNCAUGHT_EXCEPTION | -
       Fatal error: out of memory. | OUT_OF_MEMORY | -
+      Fatal error: exception Out of memory | OUT_OF_MEMORY | -
+      TESTING exit Fatal error: exception Failure("x") | UNCAUGHT_EXCEPTION | -
+      Solo5: ABORT: Stack corruption detected | ABORT | -
+      ABORT: mem.c:42: assertion failed | ABORT | -
       Top level exception: Invalid_argument("x") | UNCAUGHT_EXCEPTION | -
       Mirage exiting with status 3 | EXIT | 3
       Mirage exiting with status 0 | EXIT | 0
@@ -37,6 +41,8 @@ class FailureLineTests {
   @ParameterizedTest
   @ValueSource(strings = {
       "2023-05-01T10:00:00-00:00: [INFO] [application] Fatal error: exception handled gracefully",
+      "2019-02-11 10:00:00 -00:00: INF [application] we saw Fatal error: out of memory in a test",
+      "2026-11-24T23:57:01-00:00: [INFO] [dhcp_client_lwt] Timeout expired without a usable lease!  Starting over...",
       "MirageOS booting...",
       "Solo5: Bindings version v0.8.0",
       "Raised at Stdlib.failwith in file \"stdlib.ml\", line 29"})
