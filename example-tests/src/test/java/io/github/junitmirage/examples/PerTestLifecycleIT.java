@@ -14,8 +14,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class PerTestLifecycleIT {
   private static Unikernel first;
 
-  @MirageUnikernel(kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
-      cmdline = StandIn.CONSOLE + "mirage.dialect=4")
+  @MirageUnikernel(kernel = RealMirage.WWW)
   Unikernel fresh;
 
   @Test

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** One unikernel for the whole run, declared once as a meta-annotation and used by two classes. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
-@MirageUnikernel(name = "shared", kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
-    cmdline = StandIn.CONSOLE + "mirage.dialect=4", lifecycle = Lifecycle.PER_RUN)
+@MirageUnikernel(name = "shared", kernel = RealMirage.WWW, lifecycle = Lifecycle.PER_RUN)
 @interface SharedUnikernel {
   /** Domain names seen by the classes that use it: one name if it really is shared. */
   Set<String> SEEN = ConcurrentHashMap.newKeySet();

@@ -2,7 +2,8 @@ package io.github.junitmirage.examples;
 
 /**
  * Where the lab's stand-in unikernel lives. It is a Linux PV guest that prints MirageOS console
- * lines, not a real MirageOS unikernel: {@code ${lab}} is the embedded lab's image folder.
+ * lines, not a real MirageOS unikernel: {@code ${lab}} is the embedded lab's image folder. Used
+ * only for the Mini-OS era dialects (Mirage 2 and 3), which no real unikernel here can print.
  */
 final class StandIn {
   static final String KERNEL = "${lab}/standin-vmlinux";

@@ -11,9 +11,11 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 
-/** mirage-skeleton's static website, tested as its developer would: boot, fetch /, compare. */
-@MirageUnikernel(name = "www", kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
-    cmdline = StandIn.CONSOLE + "mirage.dialect=4")
+/**
+ * A real MirageOS 4 static website, tested as its developer would: boot, fetch /, compare. No type
+ * given: the kernel's ELF notes say PVH.
+ */
+@MirageUnikernel(name = "www", kernel = RealMirage.WWW)
 class StaticWebsiteIT {
 
   @Test
@@ -32,5 +34,13 @@ class StaticWebsiteIT {
     assertThat(www.gateway()).contains("192.168.56.1");
     assertThat(www.domainName()).startsWith("www-jm");
     assertThat(www.isRunning()).isTrue();
+    assertThat(www.xlConfig()).contains("type = 'pvh'\n");
+    assertThat(www.console()).contains("Solo5: Bindings version v0.8.0",
+        "[tcpip-stack-direct] Dual TCP/IP stack assembled: mac=" + www.mac() + ",ip="
+            + ip.getHostAddress());
+    assertThat(www.xlConfig()).contains("type = 'pvh'\n");
+    assertThat(www.console()).contains("Solo5: Bindings version v0.8.0",
+        "[tcpip-stack-direct] Dual TCP/IP stack assembled: mac=" + www.mac() + ",ip="
+            + ip.getHostAddress());
   }
 }

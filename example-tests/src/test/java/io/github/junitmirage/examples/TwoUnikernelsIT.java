@@ -12,12 +12,10 @@ import org.junit.jupiter.api.Test;
 /** Two unikernels in one class, declared as fields: each gets its own domain, MAC and address. */
 class TwoUnikernelsIT {
 
-  @MirageUnikernel(kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
-      cmdline = StandIn.CONSOLE + "mirage.dialect=4")
+  @MirageUnikernel(kernel = RealMirage.WWW)
   static Unikernel alpha;
 
-  @MirageUnikernel(kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
-      cmdline = StandIn.CONSOLE + "mirage.dialect=4")
+  @MirageUnikernel(kernel = RealMirage.WWW)
   static Unikernel beta;
 
   @Test

@@ -9,15 +9,33 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 
-/** Boots from an existing xl file, as a Mirage project has one, with the memory set here. */
-@MirageUnikernel(name = "fromfile", xlFile = "src/test/resources/www.xl", memoryMb = 112)
+/**
+ * Boots from the xl files that {@code mirage configure -t xen} wrote, as a Mirage project has
+ * them: {@code www.xl} (kernel beside it, memory 256, bridge br0) and its template {@code
+ * www.xl.in} (with {@code @NAME@}, {@code @KERNEL@}, {@code @MEMORY@}, {@code @NETWORK:0@}).
+ */
 class XlFileIT {
 
   @Test
-  void bootsWhatTheXlFileDescribes(Unikernel u) throws IOException {
-    assertThat(u.xlConfig()).contains("memory = 112\n", "type = 'pv'\n", "vcpus = 1\n",
+  @MirageUnikernel(name = "fromxl", xlFile = RealMirage.WWW_XL, memoryMb = 64)
+  void bootsTheXlFileMirageConfigureWrote(Unikernel u) throws IOException {
+    assertThat(u.xlConfig()).contains("memory = 64\n", "type = 'pvh'\n", "disk = [  ]\n",
         "vif = [ 'mac=" + u.mac() + ",bridge=br0' ]", "name = '" + u.domainName() + "'");
-    assertThat(u.readyLine()).contains("INF [dhcp_client_lwt] Lease obtained! IP: " + u.ip().getHostAddress());
+    assertThat(u.readyLine()).contains("[dhcp_client_lwt] Lease obtained! IP: " + u.ip().getHostAddress());
+    assertServesHello(u);
+  }
+
+  @Test
+  @MirageUnikernel(name = "fromtemplate", xlFile = RealMirage.WWW_XL_IN)
+  void bootsItsTemplateWithThePlaceholdersFilledIn(Unikernel u) throws IOException {
+    assertThat(u.xlConfig()).contains("memory = 128\n", "type = 'pvh'\n",
+        "vif = [ 'mac=" + u.mac() + ",bridge=br0' ]").doesNotContain("@");
+    assertThat(u.xlConfig().lines().filter(l -> l.startsWith("kernel = ")).findFirst().orElseThrow())
+        .endsWith("/www.xen'");
+    assertServesHello(u);
+  }
+
+  private static void assertServesHello(Unikernel u) throws IOException {
     try (Response r = u.httpClient().newCall(new Request.Builder().url(u.url("/")).build()).execute()) {
       assertThat(r.body().string()).isEqualTo("Hello Mirage World!\n");
     }

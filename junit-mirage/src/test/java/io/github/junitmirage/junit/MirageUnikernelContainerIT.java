@@ -3,7 +3,6 @@ package io.github.junitmirage.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.junitmirage.lab.LabImage;
 import io.github.junitmirage.lab.TestLab;
 import java.nio.file.Path;
 import okhttp3.Request;
@@ -13,17 +12,16 @@ import org.testcontainers.lifecycle.Startable;
 
 /** A unikernel driven as a Testcontainers Startable, outside the annotation. */
 class MirageUnikernelContainerIT {
-  private static final LabImage IMAGE = TestLab.image();
+  private static final Path WWW = TestLab.unikernel("www.xen");
 
   @Test
   void startsServesAndStops() throws Exception {
-    MirageUnikernelContainer www = new MirageUnikernelContainer("tc", IMAGE.file("standin.kernel"))
-        .withRamdisk(IMAGE.file("standin.initrd")).withMemoryMb(96)
-        .withCmdline("console=hvc0 quiet mirage.dialect=4");
+    MirageUnikernelContainer www = new MirageUnikernelContainer("tc", WWW).withMemoryMb(32);
     try (Startable startable = www) {
       startable.start();
       Unikernel u = www.unikernel();
       assertThat(u.domainName()).startsWith("tc-jm");
+      assertThat(u.xlConfig()).as("type read from the kernel's ELF notes").contains("type = 'pvh'\n");
       try (Response r = u.httpClient().newCall(new Request.Builder().url(u.baseUrl()).build()).execute()) {
         assertThat(r.body().string()).isEqualTo("Hello Mirage World!\n");
       }
@@ -39,7 +37,7 @@ class MirageUnikernelContainerIT {
   void refusesWhatCannotWork() {
     assertThatThrownBy(() -> new MirageUnikernelContainer("www", Path.of("/nonexistent.xen")))
         .hasMessage("kernel /nonexistent.xen does not exist or is not a file");
-    assertThatThrownBy(() -> new MirageUnikernelContainer("w w", IMAGE.file("standin.kernel")))
+    assertThatThrownBy(() -> new MirageUnikernelContainer("w w", WWW))
         .hasMessageStartingWith("name 'w w' is not usable in a Xen domain name");
   }
 }

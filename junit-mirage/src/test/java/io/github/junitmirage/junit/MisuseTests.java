@@ -108,6 +108,16 @@ class MisuseTests {
   }
 
   @Test
+  void explicitTypeTheKernelCannotBoot() throws java.io.IOException {
+    java.nio.file.Path kernel = io.github.junitmirage.xen.ElfImages.pvhOnly(
+        java.nio.file.Files.createTempDirectory("misuse").resolve("www.xen"));
+    assertThat(failure(WrongTypeTestCase.class, Map.of("pvh.kernel", kernel.toString())))
+        .isEqualTo("@MirageUnikernel 'www' on class " + HERE + "$WrongTypeTestCase: type 'pv' "
+            + "cannot boot " + kernel + ": it is a PVH-only kernel (Solo5/MirageOS 4 style); set "
+            + "type = 'pvh' or leave type unset to use the kernel's own");
+  }
+
+  @Test
   void destroySettingThatIsNotAMode() {
     assertThat(failure(ExistingKernelTestCase.class, Map.of("junit.mirage.destroy", "SOMETIMES")))
         .isEqualTo("junit.mirage.destroy must be ALWAYS, ON_SUCCESS or NEVER: SOMETIMES");
@@ -234,6 +244,11 @@ class MisuseTests {
 
   @MirageUnikernel(name = "www", kernel = "pom.xml")
   static class ExistingKernelTestCase {
+    @Test void test() {}
+  }
+
+  @MirageUnikernel(name = "www", kernel = "${pvh.kernel}", type = "pv")
+  static class WrongTypeTestCase {
     @Test void test() {}
   }
 

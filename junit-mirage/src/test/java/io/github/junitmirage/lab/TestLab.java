@@ -11,6 +11,19 @@ public final class TestLab {
         Path.of(System.getProperty("junit.mirage.fixtures")));
   }
 
+  /**
+   * One of the project's real MirageOS unikernels (fixtures/mirage/build-unikernels.sh), by file
+   * name, e.g. {@code www.xen}.
+   */
+  public static Path unikernel(String file) {
+    Path p = Path.of(System.getProperty("junit.mirage.cache"), "unikernels", file);
+    if (!java.nio.file.Files.isRegularFile(p)) {
+      throw new IllegalStateException(p + " is missing: build the unikernels with "
+          + "fixtures/mirage/build-unikernels.sh");
+    }
+    return p;
+  }
+
   /** The JVM's shared lab, booted if nothing booted it yet. */
   public static QemuXenLab shared() {
     return QemuXenLab.shared(image(), LabOptions.defaults());
