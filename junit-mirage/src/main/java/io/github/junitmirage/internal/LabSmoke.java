@@ -6,6 +6,7 @@ import io.github.junitmirage.lab.LabOptions;
 import io.github.junitmirage.lab.QemuXenLab;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,16 +19,18 @@ import okhttp3.Response;
 /**
  * The lab's smoke check, also its measurement: boot the lab, then per round create the stand-in
  * with {@code xl create}, wait for its lease line, fetch {@code /} from this machine through dom0,
- * {@code xl destroy} it and check {@code xl list} no longer shows it; stop the lab.
+ * {@code xl destroy} it and check {@code xl list} no longer shows it; with a real MirageOS kernel
+ * given, the same for it in every round, alternating with the stand-in; stop the lab.
  */
 public final class LabSmoke {
   /** Measured durations of one smoke run. */
   public record Result(Duration labStart, Duration sshConnect, List<Duration> createToLease,
-      List<Duration> destroy, List<String> bodies, String xlListAfter) {}
+      List<Duration> realCreateToLease, List<Duration> destroy, List<String> bodies,
+      String xlListAfter) {}
 
   private LabSmoke() {}
 
-  public static Result run(LabImage image, int rounds, PrintStream out) {
+  public static Result run(LabImage image, Optional<Path> realKernel, int rounds, PrintStream out) {
     long t0 = System.nanoTime();
     try (QemuXenLab lab = QemuXenLab.start(image, LabOptions.defaults())) {
       Duration labStart = since(t0);
@@ -38,31 +41,56 @@ public final class LabSmoke {
         Duration ssh = since(t1);
         out.printf("ssh connection + run set-up in %d ms%n", ssh.toMillis());
         OkHttpClient http = HttpClients.throughDom0(session.dom0(), timeouts);
-        List<Duration> leases = new ArrayList<>();
-        List<Duration> destroys = new ArrayList<>();
-        List<String> bodies = new ArrayList<>();
+        Rounds standIn = new Rounds("stand-in", standIn(image));
+        Optional<Rounds> real = realKernel.map(k -> new Rounds("real www", real(k)));
         for (int i = 1; i <= rounds; i++) {
-          String name = session.tag().domainName("smoke-" + i);
-          long c = System.nanoTime();
-          RunningUnikernel u = UnikernelLauncher.launch(standIn(image), session, http, name,
-              String.format("02:00:00:00:00:%02x", i));
-          leases.add(since(c));
-          bodies.add(get(u));
-          long d = System.nanoTime();
-          u.close();
-          destroys.add(since(d));
-          out.printf("round %d: %s at %s, xl create -> lease line %d ms, GET / = %s, xl destroy %d ms%n",
-              i, name, u.ip().getHostAddress(), leases.get(i - 1).toMillis(),
-              bodies.get(i - 1).strip(), destroys.get(i - 1).toMillis());
+          standIn.once(session, http, i, String.format("02:00:00:00:00:%02x", i), out);
+          int round = i;
+          real.ifPresent(r -> r.once(session, http, round, String.format("02:00:00:00:01:%02x", round), out));
         }
         String list = session.exec(session.xl().list()).orThrow("xl list").stdout();
         out.print("xl list after the rounds:\n" + list);
         if (rounds > 1) {
-          out.printf("xl create -> lease: %s; xl destroy: %s%n", stats(leases), stats(destroys));
+          out.printf("stand-in xl create -> lease: %s; xl destroy: %s%n", stats(standIn.leases),
+              stats(standIn.destroys));
+          real.ifPresent(r -> out.printf("real www xl create -> lease: %s; xl destroy: %s; "
+              + "ratio of medians real/stand-in %.2f%n", stats(r.leases), stats(r.destroys),
+              (double) median(r.leases) / median(standIn.leases)));
           sharedVersusNewConnections(lab, session, rounds, out);
         }
-        return new Result(labStart, ssh, leases, destroys, bodies, list);
+        List<String> bodies = new ArrayList<>(standIn.bodies);
+        real.ifPresent(r -> bodies.addAll(r.bodies));
+        return new Result(labStart, ssh, standIn.leases,
+            real.map(r -> r.leases).orElse(List.of()), standIn.destroys, bodies, list);
       }
+    }
+  }
+
+  /** One kind of guest's rounds and their measurements. */
+  private static final class Rounds {
+    final String label;
+    final UnikernelSpec spec;
+    final List<Duration> leases = new ArrayList<>();
+    final List<Duration> destroys = new ArrayList<>();
+    final List<String> bodies = new ArrayList<>();
+
+    Rounds(String label, UnikernelSpec spec) {
+      this.label = label;
+      this.spec = spec;
+    }
+
+    void once(Dom0Session session, OkHttpClient http, int i, String mac, PrintStream out) {
+      String name = session.tag().domainName(spec.name() + "-" + i);
+      long c = System.nanoTime();
+      RunningUnikernel u = UnikernelLauncher.launch(spec, session, http, name, mac);
+      leases.add(since(c));
+      bodies.add(get(u));
+      long d = System.nanoTime();
+      u.close();
+      destroys.add(since(d));
+      out.printf("round %d, %s: %s at %s, xl create -> lease line %d ms, GET / = %s, xl destroy %d ms%n",
+          i, label, name, u.ip().getHostAddress(), leases.get(i - 1).toMillis(),
+          bodies.get(i - 1).strip(), destroys.get(i - 1).toMillis());
     }
   }
 
@@ -98,6 +126,13 @@ public final class LabSmoke {
         Optional.of(image.file("standin.initrd")), "pv", 96, "br0", Optional.empty(),
         "console=hvc0 quiet mirage.dialect=4", List.of(), Optional.empty(), Optional.empty(), 200,
         Duration.ofSeconds(120), Duration.ofSeconds(30), DestroyMode.ALWAYS);
+  }
+
+  /** A real MirageOS unikernel (PVH, DHCP), as fixtures/mirage/build-unikernels.sh builds www. */
+  static UnikernelSpec real(Path kernel) {
+    return new UnikernelSpec("real", kernel, Optional.empty(), "pvh", 32, "br0", Optional.empty(),
+        "", List.of(), Optional.empty(), Optional.empty(), 200, Duration.ofSeconds(120),
+        Duration.ofSeconds(30), DestroyMode.ALWAYS);
   }
 
   private static String get(RunningUnikernel u) {
