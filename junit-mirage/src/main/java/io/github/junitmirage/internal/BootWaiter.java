@@ -10,6 +10,7 @@ import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.xen.DomainInfo;
 import io.github.junitmirage.xen.XlErrors;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,8 @@ final class BootWaiter {
   private static final long POLL_MILLIS = 1_500;
   // After a failure line, a moment more for the trace lines that follow it.
   private static final long TRACE_GRACE_MILLIS = 400;
+  // How long the console may lag behind xl list once the domain has ended.
+  private static final long CONSOLE_DRAIN_MILLIS = 5_000;
 
   private final Dom0Session session;
   private final String domain;
@@ -67,7 +70,10 @@ final class BootWaiter {
         throw timedOut().causedAt(deadlineEnd);
       }
       if (System.nanoTime() - nextPoll > 0) {
-        checkDomainState();
+        Optional<UnikernelStartupException> gone = checkDomainState();
+        if (gone.isPresent()) {
+          throw consoleVerdict(position).orElse(gone.get());
+        }
         nextPoll = System.nanoTime() + POLL_MILLIS * 1_000_000;
       }
       try {
@@ -137,21 +143,47 @@ final class BootWaiter {
         .map(line -> "booted: " + line).orElse("no boot banner");
   }
 
-  private void checkDomainState() {
+  /** The domain's end as {@code xl list} shows it, if it has crashed or shut down. */
+  private Optional<UnikernelStartupException> checkDomainState() {
     long polled = System.nanoTime();
     Optional<DomainInfo> info = safeDomain();
     if (info.isEmpty()) {
-      return; // not created yet, or gone: the console's end will tell
+      return Optional.empty(); // not created yet, or gone: the console's end will tell
     }
     String state = info.get().state().describe();
     if (info.get().state().isCrashed()) {
-      throw new UnikernelStartupException.Crashed(subject() + " crashed before " + awaited()
-          + where("", state) + tail(), domain, phase(), transcript.lines()).causedAt(polled);
+      return Optional.of(new UnikernelStartupException.Crashed(subject() + " crashed before "
+          + awaited() + where("", state) + tail(), domain, phase(), transcript.lines()).causedAt(polled));
     }
     if (info.get().state().isShutDown()) {
-      throw new UnikernelStartupException.Exited(subject() + " shut down before " + awaited()
-          + where("", state) + tail(), domain, phase(), transcript.lines()).causedAt(polled);
+      return Optional.of(new UnikernelStartupException.Exited(subject() + " shut down before "
+          + awaited() + where("", state) + tail(), domain, phase(), transcript.lines()).causedAt(polled));
     }
+    return Optional.empty();
+  }
+
+  /**
+   * What the console says about a domain that xl list shows ended: the console reaches us later
+   * than xl list sees the shutdown (a real Solo5 unikernel prints its exception and exits within
+   * milliseconds), so read it to its end, briefly, and prefer its failure line.
+   */
+  private Optional<UnikernelStartupException> consoleVerdict(long position) {
+    long until = System.nanoTime() + CONSOLE_DRAIN_MILLIS * 1_000_000;
+    try {
+      while (!transcript.hasEnded() && System.nanoTime() - until < 0) {
+        transcript.awaitBeyond(transcript.size(), 100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<String> rest = transcript.since(position);
+    for (int i = 0; i < rest.size(); i++) {
+      Optional<FailureLine> failure = FailureLine.match(rest.get(i));
+      if (failure.isPresent()) {
+        return Optional.of(failed(failure.get()).causedAt(transcript.arrivedAt(position + i)));
+      }
+    }
+    return Optional.empty();
   }
 
   private Optional<DomainInfo> safeDomain() {

@@ -20,6 +20,7 @@ public class FakeXl implements FakeDom0.Script {
   private final Console console;
   private final Map<String, Integer> domains = new ConcurrentHashMap<>();
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+  private final Map<String, String> states = new ConcurrentHashMap<>();
 
   public FakeXl(Console console) {
     this.console = console;
@@ -28,6 +29,11 @@ public class FakeXl implements FakeDom0.Script {
   /** What was uploaded to a path, or null. */
   public byte[] file(String path) {
     return files.get(path);
+  }
+
+  /** What {@code xl list} shows as the domain's state from now on (default {@code -b----}). */
+  public void setState(String domain, String state) {
+    states.put(domain, state);
   }
 
   public boolean exists(String domain) {
@@ -72,7 +78,7 @@ public class FakeXl implements FakeDom0.Script {
           return 1;
         }
         FakeDom0.print(out, "Name  ID   Mem VCPUs\tState\tTime(s)\n" + name + "  " + domains.get(name)
-            + "  128  1  -b----  0.5\n");
+            + "  128  1  " + states.getOrDefault(name, "-b----") + "  0.5\n");
         return 0;
       case "create":
         String path = args.get(args.size() - 1);

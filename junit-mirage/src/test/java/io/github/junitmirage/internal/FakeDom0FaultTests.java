@@ -99,6 +99,25 @@ class FakeDom0FaultTests {
   }
 
   @Test
+  void failureLineThatArrivesAfterXlListSawTheShutdownIsStillTheVerdict() throws Exception {
+    FakeXl[] xl = new FakeXl[1];
+    xl[0] = new FakeXl((domain, out) -> {
+      FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\n");
+      // The domain is gone for xl list before its last console lines reach the reader.
+      xl[0].setState(domain, "--ps--");
+      Thread.sleep(2_500);
+      FakeDom0.print(out, "Fatal error: exception Failure(\"boom\")\r\nSolo5: solo5_exit(2) called\r\n");
+    });
+    fake = FakeDom0.start(xl[0]);
+    session = open(1);
+    Throwable t = catchThrowable(() -> launch("www", Duration.ofSeconds(30)));
+    assertThat(t).isInstanceOf(UnikernelStartupException.Crashed.class)
+        .hasMessageContaining("failed before reporting an address: uncaught exception (phase lease, "
+            + "xl list: ")
+        .hasMessageContaining("\n  Fatal error: exception Failure(\"boom\")");
+  }
+
+  @Test
   void garbageOnTheConsoleDoesNotHideTheAddress() throws Exception {
     fake = FakeDom0.start(new FakeXl((domain, out) -> {
       out.write(new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, '\r', '\n', 0x1b, '[', '9', '9', 'm'});

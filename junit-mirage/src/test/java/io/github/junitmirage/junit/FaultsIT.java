@@ -127,11 +127,11 @@ class FaultsIT {
     Failure f = run(NoLeaseTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
     assertThat(f.error().getMessage()).matches("(?s)Unikernel nolease-jm[0-9a-f]{10} on dom0 \\S+ did "
-        + "not report an address within PT25S \\(phase lease, xl list: (running|blocked) \\([rb-]{6}\\); "
+        + "not report an address within PT45S \\(phase lease, xl list: (running|blocked) \\([rb-]{6}\\); "
         + "\\d+ console lines, booted: Solo5: Xen console: .*; its DHCP client started over \\d+ times? without "
         + "a usable lease\\. Likely causes: no DHCP server answers on its bridge .*ethtool -K vif<domid>\\.0 tx off.*"
         + "\\)\n--- last \\d+ console lines ---\n.*Timeout expired without a usable lease!  Starting over\\.\\.\\..*");
-    f.report("no DHCP lease (real www, a MAC dnsmasq ignores, bootTimeoutSeconds = 25)");
+    f.report("no DHCP lease (real www, a MAC dnsmasq ignores, bootTimeoutSeconds = 45)");
   }
 
   @Test
@@ -349,7 +349,7 @@ class FaultsIT {
   }
 
   /** dnsmasq in the lab never answers this MAC (fixtures/lab/dnsmasq-lab.conf). */
-  @MirageUnikernel(name = "nolease", kernel = WWW, mac = "02:00:00:00:de:ad", bootTimeoutSeconds = 25)
+  @MirageUnikernel(name = "nolease", kernel = WWW, mac = "02:00:00:00:de:ad", bootTimeoutSeconds = 45)
   static class NoLeaseTestCase {
     @Test void test() {}
   }
