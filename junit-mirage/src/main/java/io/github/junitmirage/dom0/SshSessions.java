@@ -22,6 +22,8 @@ final class SshSessions {
       Session session = jsch.getSession(s.user(), s.host(), s.port());
       configureHostKeyCheck(jsch, session, s);
       session.setConfig("PreferredAuthentications", "publickey");
+      // JSch's session thread must not keep a JVM alive after main returns.
+      session.setDaemonThread(true);
       session.setServerAliveInterval(5_000);
       session.setServerAliveCountMax(3);
       session.setTimeout((int) s.connectTimeout().toMillis());

@@ -28,4 +28,21 @@ public record UnikernelSpec(
   public UnikernelSpec {
     extraLines = List.copyOf(extraLines);
   }
+
+  /** Equal settings: patterns compare by their text and flags ({@link Pattern} has no equals). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof UnikernelSpec s && comparable().equals(s.comparable());
+  }
+
+  @Override
+  public int hashCode() {
+    return comparable().hashCode();
+  }
+
+  private List<Object> comparable() {
+    return java.util.Arrays.asList(name, kernel, ramdisk, type, memoryMb, bridge, mac, cmdline,
+        extraLines, readyPattern.map(p -> p.pattern() + "/" + p.flags()), readyHttpPath,
+        readyHttpStatus, bootTimeout, readyTimeout, destroyMode);
+  }
 }

@@ -4,9 +4,12 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -16,11 +19,23 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
 final class Declarations {
   private Declarations() {}
 
-  /** On the class itself and its fields (inherited ones included). */
+  /**
+   * On the class, its superclasses and interfaces (as JUnit inherits {@code @ExtendWith}), and
+   * their fields.
+   */
   static List<Declaration> ofClass(Class<?> type) {
     List<Declaration> all = new ArrayList<>();
-    for (MirageUnikernel a : AnnotationSupport.findRepeatableAnnotations(type, MirageUnikernel.class)) {
-      all.add(Declaration.onClass(a, type));
+    // From the top, so that each declaration is named where it is written: JUnit's search on a
+    // class also returns what its interfaces declare.
+    List<Class<?>> topDown = new ArrayList<>(hierarchy(type));
+    java.util.Collections.reverse(topDown);
+    Set<MirageUnikernel> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Class<?> c : topDown) {
+      for (MirageUnikernel a : AnnotationSupport.findRepeatableAnnotations(c, MirageUnikernel.class)) {
+        if (seen.add(a)) {
+          all.add(Declaration.onClass(a, c));
+        }
+      }
     }
     for (Field f : AnnotationSupport.findAnnotatedFields(type, MirageUnikernel.class,
         f -> true, HierarchyTraversalMode.TOP_DOWN)) {
@@ -30,6 +45,39 @@ final class Declarations {
     }
     requireDistinctNames(all, type.getName());
     return all;
+  }
+
+  /** The class, then its superclasses, then every interface they implement, each once. */
+  private static Set<Class<?>> hierarchy(Class<?> type) {
+    Set<Class<?>> out = new LinkedHashSet<>();
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      out.add(c);
+    }
+    List<Class<?>> queue = new ArrayList<>(out);
+    for (int i = 0; i < queue.size(); i++) {
+      for (Class<?> iface : queue.get(i).getInterfaces()) {
+        if (out.add(iface)) {
+          queue.add(iface);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The per-method declarations for a test: those of the test class and of every enclosing class
+   * whose instance the test runs within ({@code @Nested}), each name once.
+   */
+  static List<Declaration> perMethodOf(ExtensionContext context) {
+    Map<String, Declaration> byName = new LinkedHashMap<>();
+    for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+      for (Declaration d : ofClass(instance.getClass())) {
+        if (d.perMethod()) {
+          byName.putIfAbsent(d.name(), d);
+        }
+      }
+    }
+    return new ArrayList<>(byName.values());
   }
 
   static List<Declaration> ofMethod(Method method) {

@@ -44,6 +44,7 @@ final class MirageUnikernelExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    JupiterVersion.require();
     List<Declaration> declared = Declarations.ofClass(context.getRequiredTestClass());
     declared.forEach(SpecResolver::validate);
     bootAll(declared.stream().filter(d -> !d.perMethod()).toList(), context);
@@ -52,6 +53,15 @@ final class MirageUnikernelExtension
         inject(d, null, context);
       }
     }
+    // @TestInstance(PER_CLASS): the instance exists already, and a non-static @BeforeAll may use
+    // its per-class fields.
+    context.getTestInstance().ifPresent(instance -> {
+      for (Declaration d : declared) {
+        if (d.origin() == Declaration.Origin.INSTANCE_FIELD && !d.perMethod()) {
+          inject(d, instance, context);
+        }
+      }
+    });
   }
 
   @Override
@@ -60,8 +70,7 @@ final class MirageUnikernelExtension
     method.forEach(SpecResolver::validate);
     Declarations.visible(context); // rejects a method declaration that clashes with a class one
     List<Declaration> perMethod = new ArrayList<>(method);
-    Declarations.ofClass(context.getRequiredTestClass()).stream().filter(Declaration::perMethod)
-        .forEach(perMethod::add);
+    perMethod.addAll(Declarations.perMethodOf(context));
     bootAll(perMethod, context);
     for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
       for (Declaration d : Declarations.ofClass(instance.getClass())) {
@@ -100,11 +109,10 @@ final class MirageUnikernelExtension
   private void bootAll(List<Declaration> declarations, ExtensionContext context) {
     List<Pending> pending = new ArrayList<>();
     for (Declaration d : declarations) {
-      ExtensionContext scope = d.lifecycle() == Lifecycle.PER_RUN ? context.getRoot() : context;
-      if (d.lifecycle() == Lifecycle.PER_RUN && scope.getStore(NS).get(d.storeKey()) != null) {
-        requireSameSpec(d, context);
+      if (d.lifecycle() == Lifecycle.PER_RUN) {
+        bootOncePerRun(d, context);
       } else {
-        pending.add(prepare(d, scope.getStore(NS), context));
+        pending.add(prepare(d, context.getStore(NS), context));
       }
     }
     List<CompletableFuture<RunningUnikernel>> launches = new ArrayList<>();
@@ -134,6 +142,30 @@ final class MirageUnikernelExtension
     }
     if (failure != null) {
       throw failure; // the ones that did boot are in the store already: JUnit closes them
+    }
+  }
+
+  /**
+   * A PER_RUN unikernel boots once for the whole run, also when classes run in parallel: the
+   * first class to need it boots it while holding its run-wide lock; the others wait, then share
+   * it if they declare it identically.
+   */
+  private void bootOncePerRun(Declaration d, ExtensionContext context) {
+    ExtensionContext.Store root = context.getRoot().getStore(NS);
+    Object lock = root.getOrComputeIfAbsent("lock:" + d.name(), k -> new Object());
+    synchronized (lock) {
+      if (root.get(d.storeKey()) != null) {
+        requireSameSpec(d, context);
+        return;
+      }
+      Pending p = prepare(d, root, context);
+      try {
+        register(p, UnikernelLauncher.launch(p.spec(), p.run().session(), p.run().http(),
+            p.domain(), p.mac()));
+      } catch (RuntimeException e) {
+        reportStartupFailure(p, e, context);
+        throw e;
+      }
     }
   }
 
@@ -220,7 +252,10 @@ final class MirageUnikernelExtension
   @Override
   public boolean supportsParameter(ParameterContext p, ExtensionContext context) {
     Class<?> type = p.getParameter().getType();
-    boolean ours = type == Unikernel.class || type == InetAddress.class || type == OkHttpClient.class;
+    // Unikernel is ours alone; InetAddress and OkHttpClient only where a unikernel is declared,
+    // so that other resolvers can supply them elsewhere.
+    boolean ours = type == Unikernel.class || ((type == InetAddress.class
+        || type == OkHttpClient.class) && !Declarations.visible(context).isEmpty());
     if (ours && p.getDeclaringExecutable() instanceof Constructor) {
       throw new ParameterResolutionException("junit-mirage does not inject constructor parameters ("
           + p.getParameter() + " of " + p.getDeclaringExecutable().getName() + "): take the "

@@ -139,7 +139,7 @@ class MisuseTests {
   @Test
   void parameterWithoutAnyDeclaration() {
     assertThat(failure(NoDeclarationTestCase.class)).isEqualTo("no @MirageUnikernel is declared for "
-        + "InetAddress parameter 'ip' of test: annotate the test class, a field or the method with "
+        + "Unikernel parameter 'u' of test: annotate the test class, a field or the method with "
         + "@MirageUnikernel");
   }
 
@@ -261,6 +261,6 @@ class MisuseTests {
 
   @ExtendWith(MirageUnikernelExtension.class)
   static class NoDeclarationTestCase {
-    @Test void test(java.net.InetAddress ip) {}
+    @Test void test(Unikernel u) {}
   }
 }

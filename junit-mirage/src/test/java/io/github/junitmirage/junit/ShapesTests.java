@@ -1,0 +1,255 @@
+package io.github.junitmirage.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.github.junitmirage.dom0.FakeDom0;
+import io.github.junitmirage.dom0.FakeXl;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/**
+ * The JUnit shapes users write, run through the Jupiter engine against {@link FakeDom0}: no QEMU,
+ * but the real extension, a real SSH server, and every {@code xl create} counted.
+ */
+class ShapesTests {
+  private static final String LEASE =
+      "2026-11-24T22:52:55-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, routers: 10.0.0.1\r\n";
+  static final Set<Unikernel> SEEN = ConcurrentHashMap.newKeySet();
+  private FakeDom0 fake;
+
+  @AfterEach
+  void stop() throws Exception {
+    SEEN.clear();
+    if (fake != null) {
+      fake.close();
+    }
+  }
+
+  @Test
+  void declarationOnAnAbstractSuperclass() throws Exception {
+    assertAllPass(run(Map.of(), SubclassTestCase.class), 1);
+  }
+
+  @Test
+  void declarationOnAnInterface() throws Exception {
+    assertAllPass(run(Map.of(), InterfaceTestCase.class), 1);
+  }
+
+  @Test
+  void perMethodFieldOfAnEnclosingClassInNestedTests() throws Exception {
+    EngineExecutionResults r = run(Map.of(), OuterTestCase.class);
+    assertAllPass(r, 2);
+    assertThat(creates("fresh")).isEqualTo(2);
+  }
+
+  @Test
+  void perClassInstanceWithANonStaticBeforeAll() throws Exception {
+    assertAllPass(run(Map.of(), PerClassInstanceTestCase.class), 1);
+    assertThat(creates("early")).isEqualTo(1);
+  }
+
+  @Test
+  void perRunFromAMetaAnnotationWithAReadyPatternIsSharedByTwoClasses() throws Exception {
+    EngineExecutionResults r = run(Map.of(), SharedOneTestCase.class, SharedTwoTestCase.class);
+    assertAllPass(r, 2);
+    assertThat(creates("shared")).isEqualTo(1);
+    assertThat(SEEN).hasSize(1);
+  }
+
+  @Test
+  void perRunBootsOnceWhenClassesAndMethodsRunInParallel() throws Exception {
+    EngineExecutionResults r = run(Map.of(
+            "junit.jupiter.execution.parallel.enabled", "true",
+            "junit.jupiter.execution.parallel.mode.default", "concurrent",
+            "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+            "junit.jupiter.execution.parallel.config.strategy", "fixed",
+            "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"),
+        SharedOneTestCase.class, SharedTwoTestCase.class, SharedThreeTestCase.class);
+    assertAllPass(r, 4);
+    assertThat(creates("shared")).isEqualTo(1);
+    assertThat(SEEN).hasSize(1);
+  }
+
+  @Test
+  void addressParametersAreLeftToOtherResolversWhereNothingIsDeclared() throws Exception {
+    assertAllPass(run(Map.of(), OtherResolverTestCase.class), 1);
+    assertThat(creates("")).isZero();
+  }
+
+  private EngineExecutionResults run(Map<String, String> extra, Class<?>... testCases)
+      throws Exception {
+    FakeXl xl = new FakeXl((domain, out) -> {
+      FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\n" + LEASE);
+      Thread.sleep(60_000);
+    });
+    fake = FakeDom0.start(xl);
+    Path kernel = Files.createTempFile("shapes-", ".xen");
+    Map<String, String> config = new HashMap<>(extra);
+    config.put(MirageSettings.DOM0_HOST, "127.0.0.1");
+    config.put(MirageSettings.DOM0_PORT, Integer.toString(fake.port()));
+    config.put(MirageSettings.DOM0_KEY, fake.clientKey().toString());
+    config.put(MirageSettings.DOM0_HOST_KEY, fake.hostKeyLine());
+    config.put("fake.kernel", kernel.toString());
+    ClassSelector[] selectors = java.util.Arrays.stream(testCases).map(c -> selectClass(c))
+        .toArray(ClassSelector[]::new);
+    return EngineTestKit.engine("junit-jupiter").configurationParameters(config)
+        .selectors(selectors).execute();
+  }
+
+  private long creates(String name) {
+    return fake.commands().stream().filter(c -> c.contains("create"))
+        .filter(c -> c.get(c.size() - 1).contains("/" + name)).count();
+  }
+
+  private static void assertAllPass(EngineExecutionResults r, long tests) {
+    List<String> failures = r.allEvents().failed().stream()
+        .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getPayload(TestExecutionResult.class)
+            .flatMap(TestExecutionResult::getThrowable).map(Throwable::toString).orElse("?"))
+        .toList();
+    assertThat(failures).as("failures").isEmpty();
+    assertThat(r.testEvents().succeeded().count()).isEqualTo(tests);
+  }
+
+  @MirageUnikernel(name = "base", kernel = "${fake.kernel}")
+  abstract static class AbstractBase {}
+
+  static class SubclassTestCase extends AbstractBase {
+    @Test
+    void test(Unikernel base) {
+      assertThat(base.name()).isEqualTo("base");
+    }
+  }
+
+  @MirageUnikernel(name = "viaInterface", kernel = "${fake.kernel}")
+  interface WithUnikernel {}
+
+  static class InterfaceTestCase implements WithUnikernel {
+    @Test
+    void test(InetAddress ip) {
+      assertThat(ip.getHostAddress()).isEqualTo("10.0.0.7");
+    }
+  }
+
+  static class OuterTestCase {
+    @MirageUnikernel(kernel = "${fake.kernel}")
+    Unikernel fresh;
+
+    @Nested
+    class Inner {
+      @Test
+      void first() {
+        assertThat(fresh).isNotNull();
+        assertThat(SEEN.add(fresh)).isTrue();
+      }
+
+      @Test
+      void second() {
+        assertThat(fresh).isNotNull();
+        assertThat(SEEN.add(fresh)).isTrue();
+      }
+    }
+  }
+
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  static class PerClassInstanceTestCase {
+    @MirageUnikernel(kernel = "${fake.kernel}", lifecycle = Lifecycle.PER_CLASS)
+    Unikernel early;
+    String seenInBeforeAll;
+
+    @BeforeAll
+    void beforeAll() {
+      seenInBeforeAll = early.ip().getHostAddress();
+    }
+
+    @Test
+    void test() {
+      assertThat(seenInBeforeAll).isEqualTo("10.0.0.7");
+    }
+  }
+
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  @MirageUnikernel(name = "shared", kernel = "${fake.kernel}", lifecycle = Lifecycle.PER_RUN,
+      readyPattern = "Lease obtained! IP: (?<ip>[0-9.]+)")
+  @interface Shared {}
+
+  @Shared
+  static class SharedOneTestCase {
+    @Test
+    void test(Unikernel shared) {
+      SEEN.add(shared);
+    }
+  }
+
+  @Shared
+  static class SharedTwoTestCase {
+    @Test
+    void test(Unikernel shared) {
+      SEEN.add(shared);
+    }
+  }
+
+  @Shared
+  static class SharedThreeTestCase {
+    @Test
+    void one(Unikernel shared) {
+      SEEN.add(shared);
+    }
+
+    @Test
+    void two(Unikernel shared) {
+      SEEN.add(shared);
+    }
+  }
+
+  /** Another extension supplies InetAddress; ours is registered but nothing is declared. */
+  static final class LoopbackResolver implements ParameterResolver {
+    @Override
+    public boolean supportsParameter(ParameterContext p, org.junit.jupiter.api.extension.ExtensionContext c) {
+      return p.getParameter().getType() == InetAddress.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, org.junit.jupiter.api.extension.ExtensionContext c) {
+      return InetAddress.getLoopbackAddress();
+    }
+  }
+
+  @ExtendWith(MirageUnikernelExtension.class)
+  @ExtendWith(LoopbackResolver.class)
+  static class OtherResolverTestCase {
+    @BeforeEach
+    void before(InetAddress ip) {
+      assertThat(ip.isLoopbackAddress()).isTrue();
+    }
+
+    @Test
+    void test(InetAddress ip) {
+      assertThat(ip.isLoopbackAddress()).isTrue();
+    }
+  }
+}
