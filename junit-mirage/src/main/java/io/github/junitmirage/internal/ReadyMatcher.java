@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Decides, line by line, when a unikernel is ready: on a line matching the user's pattern, or by
  * default on a DHCP lease or "stack assembled" line. A weaker address line (static, gratuitous ARP,
- * UDP) makes it ready only when no stronger one follows within {@link #SETTLE_NANOS}, because
- * Mirage prints those while its stack is still being assembled.
+ * UDP) makes it ready only when no other address line follows within {@link #SETTLE_NANOS},
+ * because Mirage prints those while its stack is still being assembled; and never on a Solo5
+ * console (Mirage 3.x/4.x on Solo5 always ends with "stack assembled", maybe seconds later).
  */
 final class ReadyMatcher {
   private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
@@ -23,6 +24,7 @@ final class ReadyMatcher {
   static final long SETTLE_NANOS = 1_000_000_000L;
 
   private AddressLine best;
+  private boolean solo5;
   private ReadyLine pending;
   private long pendingSince;
 
@@ -34,6 +36,7 @@ final class ReadyMatcher {
 
   /** Feeds one cleaned line; returns the ready line when this one completes readiness. */
   Optional<ReadyLine> accept(String line, long nowNanos) {
+    solo5 |= line.startsWith("Solo5: ");
     Optional<AddressLine> address = AddressPatterns.match(line);
     address.ifPresent(a -> best = AddressPatterns.preferred(best, a));
     if (pattern.isEmpty()) {
@@ -44,9 +47,8 @@ final class ReadyMatcher {
       if (address.get().kind().ordinal() <= AddressLine.Kind.STACK_ASSEMBLED.ordinal()) {
         return Optional.of(ready);
       }
-      if (pending == null) {
-        pendingSince = nowNanos;
-      }
+      // The stack is still printing its progress: wait for the next line to settle.
+      pendingSince = nowNanos;
       pending = ready;
       return Optional.empty();
     }
@@ -66,7 +68,7 @@ final class ReadyMatcher {
 
   /** A weaker address line that no stronger one followed in time: ready after all. */
   Optional<ReadyLine> settled(long nowNanos) {
-    return pending != null && nowNanos - pendingSince >= SETTLE_NANOS
+    return pending != null && !solo5 && nowNanos - pendingSince >= SETTLE_NANOS
         ? Optional.of(pending) : Optional.empty();
   }
 
