@@ -17,18 +17,19 @@ class StandaloneMainIT {
   @Test
   void jvmExitsWhenMainReturns() throws Exception {
     double factor = Double.parseDouble(System.getProperty("junit.mirage.timeoutFactor", "1"));
+    Path output = java.nio.file.Files.createTempFile("standalone-main-", ".out");
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djunit.mirage.cache=" + System.getProperty("junit.mirage.cache"),
         "-Djunit.mirage.fixtures=" + System.getProperty("junit.mirage.fixtures"),
         "-cp", System.getProperty("java.class.path"), StandaloneMain.class.getName(),
         TestLab.unikernel("www.xen").toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     // A deadline for a lab boot plus one unikernel, not a measurement.
     boolean exited = child.waitFor((long) (300 * factor), TimeUnit.SECONDS);
     if (!exited) {
       child.destroyForcibly().waitFor();
     }
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String out = java.nio.file.Files.readString(output, StandardCharsets.UTF_8);
     assertThat(out).contains("BODY Hello Mirage World!", "MAIN RETURNS");
     assertThat(exited).as("the JVM exited by itself after main returned; output:\n" + out).isTrue();
     assertThat(child.exitValue()).isZero();
