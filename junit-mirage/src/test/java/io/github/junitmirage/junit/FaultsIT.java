@@ -218,32 +218,6 @@ class FaultsIT {
         java.nio.file.Files.size(copy), (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** Report files go to a temporary folder, as a build tool's would go to its reports. */
-  static final class TempOutputDirectories
-      implements org.junit.platform.engine.reporting.OutputDirectoryProvider {
-    private final Path root;
-
-    TempOutputDirectories() {
-      try {
-        root = java.nio.file.Files.createTempDirectory("junit-mirage-reports-");
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public Path getRootDirectory() {
-      return root;
-    }
-
-    @Override
-    public Path createOutputDirectory(org.junit.platform.engine.TestDescriptor descriptor)
-        throws java.io.IOException {
-      return java.nio.file.Files.createDirectories(root.resolve(
-          descriptor.getUniqueId().toString().replaceAll("[^A-Za-z0-9._-]", "_")));
-    }
-  }
-
   record Failure(Throwable error, List<String> published, Duration elapsed, String tag) {
     void report(String fault) {
       Duration detected = error instanceof UnikernelStartupException u ? u.detectedAfter() : null;

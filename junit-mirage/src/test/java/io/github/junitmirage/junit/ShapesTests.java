@@ -100,9 +100,59 @@ class ShapesTests {
     assertThat(creates("")).isZero();
   }
 
+  @Test
+  void staticFieldIsOnePerClass() throws Exception {
+    assertAllPass(run(Map.of(), StaticFieldTestCase.class), 2);
+    assertThat(creates("once")).isEqualTo(1);
+  }
+
+  @Test
+  void repeatedTestsGetAFreshOneEachRepetition() throws Exception {
+    assertAllPass(run(Map.of(), RepeatedTestCase.class), 3);
+    assertThat(creates("fresh")).isEqualTo(3);
+  }
+
+  @Test
+  void parameterizedTestWithAMethodDeclaration() throws Exception {
+    assertAllPass(run(Map.of(), ParameterizedTestCase.class), 2);
+    assertThat(creates("perCase")).isEqualTo(2);
+  }
+
+  @Test
+  void whenOneOfTwoSideBySideBootsFailsTheOtherIsDestroyed() throws Exception {
+    EngineExecutionResults r = run(Map.of(), OneFailsTestCase.class);
+    Throwable t = r.allEvents().failed().stream().findFirst().orElseThrow()
+        .getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable).orElseThrow();
+    assertThat(t).isInstanceOf(io.github.junitmirage.UnikernelStartupException.Crashed.class)
+        .hasMessageContaining("Fatal error: exception Failure(\"bad\")");
+    assertThat(creates("good")).isEqualTo(1);
+    assertThat(destroys("good")).isPositive();
+    assertThat(destroys("bad")).isPositive();
+  }
+
+  @Test
+  void failedTestKeepsItsDomainAndPublishesEvidenceWithOnSuccess() throws Exception {
+    EngineExecutionResults r = run(Map.of(), KeepTestCase.class);
+    assertThat(r.testEvents().failed().count()).isEqualTo(1);
+    List<String> files = r.allEvents().stream()
+        .filter(e -> e.getType() == org.junit.platform.testkit.engine.EventType.FILE_ENTRY_PUBLISHED)
+        .map(e -> e.getPayload(org.junit.platform.engine.reporting.FileEntry.class).orElseThrow()
+            .getPath().getFileName().toString()).toList();
+    assertThat(files).anyMatch(f -> f.matches("kept-jm[0-9a-f]{10}-console\\.txt"))
+        .anyMatch(f -> f.matches("kept-jm[0-9a-f]{10}\\.xl"));
+    assertThat(creates("kept")).isEqualTo(1);
+    assertThat(destroys("kept")).isZero();
+  }
+
   private EngineExecutionResults run(Map<String, String> extra, Class<?>... testCases)
       throws Exception {
     FakeXl xl = new FakeXl((domain, out) -> {
+      if (domain.startsWith("bad-")) {
+        Thread.sleep(300);
+        FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\nFatal error: exception Failure(\"bad\")\r\n"
+            + "Solo5: solo5_exit(2) called\r\n");
+        return;
+      }
       FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\n" + LEASE);
       Thread.sleep(60_000);
     });
@@ -117,7 +167,12 @@ class ShapesTests {
     ClassSelector[] selectors = java.util.Arrays.stream(testCases).map(c -> selectClass(c))
         .toArray(ClassSelector[]::new);
     return EngineTestKit.engine("junit-jupiter").configurationParameters(config)
-        .selectors(selectors).execute();
+        .outputDirectoryProvider(new TempOutputDirectories()).selectors(selectors).execute();
+  }
+
+  private long destroys(String name) {
+    return fake.commands().stream().filter(c -> c.contains("destroy"))
+        .filter(c -> c.get(c.size() - 1).startsWith(name + "-")).count();
   }
 
   private long creates(String name) {
@@ -132,6 +187,55 @@ class ShapesTests {
         .toList();
     assertThat(failures).as("failures").isEmpty();
     assertThat(r.testEvents().succeeded().count()).isEqualTo(tests);
+  }
+
+  static class StaticFieldTestCase {
+    @MirageUnikernel(kernel = "${fake.kernel}")
+    static Unikernel once;
+
+    @Test
+    void one() {
+      assertThat(SEEN.add(once)).isTrue();
+    }
+
+    @Test
+    void two() {
+      assertThat(SEEN.add(once)).isFalse();
+    }
+  }
+
+  static class RepeatedTestCase {
+    @MirageUnikernel(kernel = "${fake.kernel}")
+    Unikernel fresh;
+
+    @org.junit.jupiter.api.RepeatedTest(3)
+    void test() {
+      assertThat(SEEN.add(fresh)).isTrue();
+    }
+  }
+
+  static class ParameterizedTestCase {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    @MirageUnikernel(name = "perCase", kernel = "${fake.kernel}")
+    void test(int n, Unikernel u) {
+      assertThat(SEEN.add(u)).isTrue();
+    }
+  }
+
+  @MirageUnikernel(name = "good", kernel = "${fake.kernel}")
+  @MirageUnikernel(name = "bad", kernel = "${fake.kernel}")
+  static class OneFailsTestCase {
+    @Test
+    void test() {}
+  }
+
+  @MirageUnikernel(name = "kept", kernel = "${fake.kernel}", destroy = DestroyMode.ON_SUCCESS)
+  static class KeepTestCase {
+    @Test
+    void test() {
+      throw new AssertionError("fails on purpose");
+    }
   }
 
   @MirageUnikernel(name = "base", kernel = "${fake.kernel}")
