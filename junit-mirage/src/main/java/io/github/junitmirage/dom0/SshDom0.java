@@ -129,6 +129,9 @@ public final class SshDom0 implements Dom0 {
   private ChannelExec openExec(List<String> command) {
     try {
       ChannelExec channel = (ChannelExec) session.openChannel("exec");
+      if (channel == null) { // JSch's answer once the transport is gone
+        throw new JSchException("the SSH session is down");
+      }
       channel.setCommand(ShellQuoting.join(command));
       return channel;
     } catch (JSchException e) {

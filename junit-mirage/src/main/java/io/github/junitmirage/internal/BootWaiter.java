@@ -7,6 +7,7 @@ import io.github.junitmirage.console.ConsoleTranscript;
 import io.github.junitmirage.console.DhcpRetries;
 import io.github.junitmirage.console.FailureLine;
 import io.github.junitmirage.dom0.Dom0;
+import io.github.junitmirage.dom0.Dom0ConnectionException;
 import io.github.junitmirage.xen.DomainInfo;
 import io.github.junitmirage.xen.XlErrors;
 import java.time.Duration;
@@ -111,7 +112,7 @@ final class BootWaiter {
 
   private UnikernelStartupException consoleEnded() {
     String stderr = console.stderrSoFar().replaceAll("(?m)^Parsing config from .*\n?", "").strip();
-    if (!session.dom0().isConnected()) {
+    if (connectionLost()) {
       return new UnikernelStartupException.ConnectionLost("lost the connection to dom0 "
           + session.dom0().describe() + " while waiting for " + domain + " (phase "
           + phase().name().toLowerCase() + ")" + tail(), domain, phase(), transcript.lines(), null);
@@ -125,6 +126,24 @@ final class BootWaiter {
     return new UnikernelStartupException.Exited(subject() + " went away before " + awaited()
         + ": its console closed" + where("", stateText()) + tail(), domain, phase(),
         transcript.lines());
+  }
+
+  /**
+   * Whether dom0 is out of reach. The console can end before JSch has noticed that the transport
+   * is gone, so a session that still says "connected" is asked once more.
+   */
+  private boolean connectionLost() {
+    if (!session.dom0().isConnected()) {
+      return true;
+    }
+    try {
+      session.domain(domain);
+      return false;
+    } catch (Dom0ConnectionException e) {
+      return true;
+    } catch (RuntimeException e) {
+      return !session.dom0().isConnected();
+    }
   }
 
   private UnikernelStartupException timedOut() {
