@@ -2,8 +2,8 @@ package io.github.junitmirage.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.junitmirage.Unikernel;
 import io.github.junitmirage.junit.MirageUnikernel;
-import io.github.junitmirage.junit.Unikernel;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.github.junitmirage.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.junitmirage.junit.Unikernel;
+import io.github.junitmirage.Unikernel;
 import org.junit.jupiter.api.Test;
 
 /** Uses the run-wide unikernel; whichever of the two classes runs second sees the same domain. */

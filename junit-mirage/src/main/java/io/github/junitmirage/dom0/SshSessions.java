@@ -3,6 +3,7 @@ package io.github.junitmirage.dom0;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
+import io.github.junitmirage.Dom0ConnectionException;
 import java.nio.file.Files;
 
 /** Opens and logs in a JSch session, turning JSch's terse failures into what to fix. */

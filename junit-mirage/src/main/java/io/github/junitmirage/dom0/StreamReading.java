@@ -1,7 +1,7 @@
 package io.github.junitmirage.dom0;
 
-import io.github.junitmirage.internal.Deadline;
-import io.github.junitmirage.internal.Sleeping;
+import io.github.junitmirage.util.Deadline;
+import io.github.junitmirage.util.Sleeping;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.github.junitmirage.junit;
 
+import io.github.junitmirage.Unikernel;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

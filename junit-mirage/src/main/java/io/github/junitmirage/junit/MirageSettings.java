@@ -1,5 +1,6 @@
 package io.github.junitmirage.junit;
 
+import io.github.junitmirage.boot.Timeouts;
 import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -37,7 +38,7 @@ public final class MirageSettings {
   public static final String TIMEOUT_FACTOR = "junit.mirage.timeoutFactor";
   /** Default seconds from xl create to the ready line. Default 120. */
   public static final String BOOT_TIMEOUT_SECONDS = "junit.mirage.bootTimeoutSeconds";
-  /** Default {@link DestroyMode}. Default ALWAYS. */
+  /** Default {@link io.github.junitmirage.DestroyMode}. Default ALWAYS. */
   public static final String DESTROY = "junit.mirage.destroy";
   /** Where lab images are cached. Default {@code ~/.cache/junit-mirage}. */
   public static final String CACHE = "junit.mirage.cache";
@@ -63,14 +64,19 @@ public final class MirageSettings {
         .or(() -> Optional.ofNullable(System.getenv(environmentName(key)))));
   }
 
-  /** The environment variable for a key: {@code junit.mirage.dom0.workDir} -> {@code JUNIT_MIRAGE_DOM0_WORK_DIR}. */
+  /**
+   * {@return the environment variable that can set a key}
+   * {@code junit.mirage.dom0.workDir} becomes {@code JUNIT_MIRAGE_DOM0_WORK_DIR}.
+   *
+   * @param key one of the keys above
+   */
   public static String environmentName(String key) {
     return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();
   }
 
   /** Every deadline, scaled by {@link #TIMEOUT_FACTOR}. */
-  io.github.junitmirage.internal.Timeouts timeouts() {
-    return io.github.junitmirage.internal.Timeouts.of(decimal(TIMEOUT_FACTOR, 1.0));
+  io.github.junitmirage.boot.Timeouts timeouts() {
+    return io.github.junitmirage.boot.Timeouts.of(decimal(TIMEOUT_FACTOR, 1.0));
   }
 
   Optional<String> get(String key) {

@@ -1,5 +1,7 @@
 package io.github.junitmirage.junit;
 
+import io.github.junitmirage.DestroyMode;
+import io.github.junitmirage.Unikernel;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Repeatable;
@@ -45,61 +47,81 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Repeatable(MirageUnikernels.class)
 @ExtendWith(MirageUnikernelExtension.class)
 public @interface MirageUnikernel {
-  /** Its name; the domain is called {@code <name>-<run tag>}. Default: field or method name, else
-   *  the kernel or xl file's name without extension. */
+  /**
+   * {@return its name} The domain is called {@code <name>-<run tag>}. Default: the field or method
+   * name, else the kernel's or xl file's name without extension.
+   */
   String name() default "";
 
-  /** The kernel image on the test host, uploaded to dom0. Relative paths are resolved against the
-   *  working directory. Either this or {@link #xlFile()}. */
+  /**
+   * {@return the kernel image on the test host} It is uploaded to dom0; a relative path is
+   * resolved against the working directory. Give either this or {@link #xlFile()}.
+   */
   String kernel() default "";
 
-  /** An initial ramdisk on the test host, uploaded to dom0 (not needed by real unikernels). */
+  /** {@return an initial ramdisk on the test host, uploaded to dom0} Real unikernels need none. */
   String ramdisk() default "";
 
-  /** An xl file as {@code mirage configure -t xen} writes it; its kernel, memory, type, bridge and
-   *  cmdline are taken from it, other lines passed through. Attributes set here override it. */
+  /**
+   * {@return an xl file as {@code mirage configure -t xen} writes it} Its kernel, memory, type,
+   * bridge and cmdline are taken from it, other lines passed through; attributes set here override
+   * it.
+   */
   String xlFile() default "";
 
-  /** Memory in MiB. Default: the xl file's, else 128. */
+  /** {@return memory in MiB} Default: the xl file's, else 128. */
   int memoryMb() default 0;
 
-  /** The dom0 bridge for the interface. Default: {@code junit.mirage.bridge}, else br0. */
+  /** {@return the dom0 bridge for the interface} Default: {@code junit.mirage.bridge}, else br0. */
   String bridge() default "";
 
-  /** The interface's MAC. Default: a locally administered one, unique in this run. */
+  /** {@return the interface's MAC} Default: a locally administered one, unique in this run. */
   String mac() default "";
 
   /**
-   * Guest type, {@code pv} or {@code pvh}. Default: the xl file's, else the kernel's own, read
-   * from its ELF notes (PVH for Solo5/Mirage 4, PV for Mini-OS/Mirage 2 and 3 and for Linux).
+   * {@return the guest type, {@code pv} or {@code pvh}} Default: the xl file's, else the kernel's
+   * own, read from its ELF notes (PVH for Solo5/Mirage 4, PV for Mini-OS/Mirage 2 and 3 and for
+   * Linux).
    */
   String type() default "";
 
-  /** The kernel command line: Mirage 4 runtime arguments such as {@code --ipv4=10.0.0.2/24}. */
+  /**
+   * {@return the kernel command line} For Mirage 4, its runtime arguments, such as
+   * {@code --ipv4=10.0.0.2/24}.
+   */
   String cmdline() default "";
 
-  /** Raw {@code key = value} lines added to the xl config as they are. */
+  /** {@return raw {@code key = value} lines added to the xl config} */
   String[] xl() default {};
 
-  /** A regular expression for the line that means ready; named groups become
-   *  {@link Unikernel#captured()}, a group {@code ip} gives the address. Default: the address line
-   *  of any Mirage generation. */
+  /**
+   * {@return a regular expression for the console line that means ready} Named groups become
+   * {@link Unikernel#captured()}, a group {@code ip} gives the address. Default: the address line
+   * of any Mirage generation.
+   */
   String readyPattern() default "";
 
-  /** When set, also wait until {@code GET <path>} answers {@link #readyHttpStatus()}. */
+  /**
+   * {@return a path that must also answer {@link #readyHttpStatus()} before the unikernel is ready}
+   * Default: none, the console line alone decides.
+   */
   String readyHttpPath() default "";
 
+  /** {@return the HTTP status {@link #readyHttpPath()} must answer} Default: 200. */
   int readyHttpStatus() default 200;
 
-  /** Seconds from {@code xl create} to the ready line. Default: {@code junit.mirage.bootTimeoutSeconds}, else 120. */
+  /**
+   * {@return seconds from {@code xl create} to the ready line} Default:
+   * {@code junit.mirage.bootTimeoutSeconds}, else 120.
+   */
   int bootTimeoutSeconds() default 0;
 
-  /** Seconds for the HTTP readiness check. Default: 30. */
+  /** {@return seconds for the HTTP readiness check} Default: 30. */
   int readyTimeoutSeconds() default 0;
 
-  /** How long it lives; the default depends on where the annotation is (see above). */
+  /** {@return how long it lives} The default depends on where the annotation is (see above). */
   Lifecycle lifecycle() default Lifecycle.DEFAULT;
 
-  /** When its domain is destroyed. */
+  /** {@return when its domain is destroyed} */
   DestroyMode destroy() default DestroyMode.DEFAULT;
 }

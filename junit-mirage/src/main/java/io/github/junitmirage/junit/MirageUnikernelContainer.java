@@ -1,8 +1,10 @@
 package io.github.junitmirage.junit;
 
-import io.github.junitmirage.internal.RunningUnikernel;
-import io.github.junitmirage.internal.UnikernelLauncher;
-import io.github.junitmirage.internal.UnikernelSpec;
+import io.github.junitmirage.DestroyMode;
+import io.github.junitmirage.Unikernel;
+import io.github.junitmirage.boot.RunningUnikernel;
+import io.github.junitmirage.boot.UnikernelLauncher;
+import io.github.junitmirage.boot.UnikernelSpec;
 import io.github.junitmirage.xen.KernelKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +46,13 @@ public final class MirageUnikernelContainer implements Startable {
   private Duration bootTimeout = Duration.ofSeconds(120);
   private RunningUnikernel running;
 
+  /**
+   * Declares one; nothing happens on dom0 before {@link #start()}.
+   *
+   * @param name its name, 1 to 40 letters, digits, {@code -}, {@code _} or {@code .}; the domain is
+   *     called {@code <name>-<run tag>}
+   * @param kernel the kernel image on the test host
+   */
   public MirageUnikernelContainer(String name, Path kernel) {
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")) {
       throw new IllegalArgumentException("name '" + name + "' is not usable in a Xen domain name; "
@@ -53,47 +62,101 @@ public final class MirageUnikernelContainer implements Startable {
     this.kernel = requireFile("kernel", kernel);
   }
 
+  /**
+   * Adds an initial ramdisk, uploaded beside the kernel.
+   *
+   * @param ramdisk the ramdisk on the test host
+   * @return this
+   */
   public MirageUnikernelContainer withRamdisk(Path ramdisk) {
     notStarted().ramdisk = requireFile("ramdisk", ramdisk);
     return this;
   }
 
+  /**
+   * Sets the guest type; by default it is read from the kernel's ELF notes.
+   *
+   * @param type {@code pv} or {@code pvh}
+   * @return this
+   */
   public MirageUnikernelContainer withType(String type) {
     notStarted().type = type;
     return this;
   }
 
+  /**
+   * Sets its memory; 128 MiB by default.
+   *
+   * @param memoryMb memory in MiB
+   * @return this
+   */
   public MirageUnikernelContainer withMemoryMb(int memoryMb) {
     notStarted().memoryMb = memoryMb;
     return this;
   }
 
+  /**
+   * Sets the dom0 bridge for its interface; by default {@code junit.mirage.bridge}, else br0.
+   *
+   * @param bridge the bridge's name on dom0
+   * @return this
+   */
   public MirageUnikernelContainer withBridge(String bridge) {
     notStarted().bridge = bridge;
     return this;
   }
 
+  /**
+   * Sets its interface's MAC; by default a locally administered one, unique in this run.
+   *
+   * @param mac a MAC such as {@code 02:00:00:00:00:01}
+   * @return this
+   */
   public MirageUnikernelContainer withMac(String mac) {
     notStarted().mac = mac;
     return this;
   }
 
+  /**
+   * Sets the kernel command line, for Mirage 4 its runtime arguments.
+   *
+   * @param cmdline such as {@code --ipv4=10.0.0.2/24}
+   * @return this
+   */
   public MirageUnikernelContainer withCmdline(String cmdline) {
     notStarted().cmdline = cmdline;
     return this;
   }
 
-  /** A raw {@code key = value} line for the xl file. */
+  /**
+   * Adds a raw line to its xl config.
+   *
+   * @param line one {@code key = value} line
+   * @return this
+   */
   public MirageUnikernelContainer withXlLine(String line) {
     notStarted().xlLines.add(line);
     return this;
   }
 
+  /**
+   * Sets the console line that means ready; by default the address line of any Mirage generation.
+   *
+   * @param readyPattern a pattern whose named group {@code ip} gives the address
+   * @return this
+   */
   public MirageUnikernelContainer withReadyPattern(Pattern readyPattern) {
     notStarted().readyPattern = readyPattern;
     return this;
   }
 
+  /**
+   * Sets the time from {@code xl create} to the ready line; 120 s by default, times {@code
+   * junit.mirage.timeoutFactor}.
+   *
+   * @param bootTimeout a positive duration
+   * @return this
+   */
   public MirageUnikernelContainer withBootTimeout(Duration bootTimeout) {
     if (bootTimeout.isNegative() || bootTimeout.isZero()) {
       throw new IllegalArgumentException("bootTimeout <= 0: " + bootTimeout);
@@ -135,7 +198,7 @@ public final class MirageUnikernelContainer implements Startable {
     }
   }
 
-  /** The running unikernel: address, console, HTTP client. */
+  /** {@return the running unikernel: address, console, HTTP client} */
   public synchronized Unikernel unikernel() {
     if (running == null) {
       throw new IllegalStateException("unikernel " + name + " is not started: call start() first");

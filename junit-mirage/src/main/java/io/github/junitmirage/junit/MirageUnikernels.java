@@ -13,5 +13,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target({ElementType.TYPE, ElementType.METHOD})
 @ExtendWith(MirageUnikernelExtension.class)
 public @interface MirageUnikernels {
+  /** {@return the declarations} */
   MirageUnikernel[] value();
 }

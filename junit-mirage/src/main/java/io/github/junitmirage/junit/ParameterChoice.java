@@ -1,6 +1,6 @@
 package io.github.junitmirage.junit;
 
-import io.github.junitmirage.internal.RunningUnikernel;
+import io.github.junitmirage.boot.RunningUnikernel;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -29,7 +29,9 @@ final class ParameterChoice {
       chosen = visible.get(0);
     } else {
       throw new ParameterResolutionException(param + " is ambiguous: " + visible.size()
-          + " unikernels are declared (" + names(visible) + "); add @UnikernelName(\"...\")");
+          + " unikernels are declared (" + names(visible) + "); say which, as in @UnikernelName(\""
+          + visible.get(0).name() + "\") " + p.getParameter().getType().getSimpleName() + " "
+          + p.getParameter().getName());
     }
     RunningUnikernel u = booted.apply(chosen);
     if (u == null) {

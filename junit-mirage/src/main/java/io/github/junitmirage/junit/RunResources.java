@@ -1,11 +1,11 @@
 package io.github.junitmirage.junit;
 
+import io.github.junitmirage.boot.Dom0Session;
+import io.github.junitmirage.boot.HttpClients;
+import io.github.junitmirage.boot.Timeouts;
 import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.dom0.Dom0Settings;
 import io.github.junitmirage.dom0.SshDom0;
-import io.github.junitmirage.internal.Dom0Session;
-import io.github.junitmirage.internal.HttpClients;
-import io.github.junitmirage.internal.Timeouts;
 import io.github.junitmirage.lab.LabImage;
 import io.github.junitmirage.lab.LabOptions;
 import io.github.junitmirage.lab.QemuXenLab;

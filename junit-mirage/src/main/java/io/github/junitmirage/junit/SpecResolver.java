@@ -1,9 +1,10 @@
 package io.github.junitmirage.junit;
 
-import io.github.junitmirage.internal.RunTag;
-import io.github.junitmirage.internal.Timeouts;
-import io.github.junitmirage.internal.UnikernelSpec;
-import io.github.junitmirage.internal.XlFile;
+import io.github.junitmirage.DestroyMode;
+import io.github.junitmirage.boot.RunTag;
+import io.github.junitmirage.boot.Timeouts;
+import io.github.junitmirage.boot.UnikernelSpec;
+import io.github.junitmirage.boot.XlFile;
 import io.github.junitmirage.xen.KernelKind;
 import io.github.junitmirage.xen.XlConfig;
 import java.io.IOException;

@@ -11,5 +11,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
 public @interface UnikernelName {
+  /** {@return the declared unikernel's name} */
   String value();
 }

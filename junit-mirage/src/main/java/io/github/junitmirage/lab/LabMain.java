@@ -1,6 +1,5 @@
 package io.github.junitmirage.lab;
 
-import io.github.junitmirage.internal.LabSmoke;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

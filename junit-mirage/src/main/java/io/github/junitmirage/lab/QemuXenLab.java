@@ -1,12 +1,12 @@
 package io.github.junitmirage.lab;
 
+import io.github.junitmirage.Dom0ConnectionException;
 import io.github.junitmirage.MirageException;
-import io.github.junitmirage.dom0.Dom0ConnectionException;
 import io.github.junitmirage.dom0.Dom0Settings;
 import io.github.junitmirage.dom0.SshDom0;
-import io.github.junitmirage.internal.Deadline;
-import io.github.junitmirage.internal.Sleeping;
-import io.github.junitmirage.internal.Texts;
+import io.github.junitmirage.util.Deadline;
+import io.github.junitmirage.util.Sleeping;
+import io.github.junitmirage.util.Texts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -197,7 +197,6 @@ public final class QemuXenLab implements AutoCloseable {
       return "(cannot read " + file + ": " + e.getMessage() + ")";
     }
   }
-
 
   private static int freeLoopbackPort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -3,6 +3,7 @@ package io.github.junitmirage.dom0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.junitmirage.Dom0ConnectionException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.github.junitmirage.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.github.junitmirage.Unikernel;
 import io.github.junitmirage.lab.QemuXenLab;
 import io.github.junitmirage.lab.TestLab;
 import java.io.IOException;

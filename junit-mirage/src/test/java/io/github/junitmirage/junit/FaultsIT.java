@@ -3,6 +3,8 @@ package io.github.junitmirage.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.github.junitmirage.DestroyMode;
+import io.github.junitmirage.Unikernel;
 import io.github.junitmirage.UnikernelStartupException;
 import io.github.junitmirage.dom0.SshDom0;
 import io.github.junitmirage.lab.TestLab;

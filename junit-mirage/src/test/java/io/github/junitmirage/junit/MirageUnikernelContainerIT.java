@@ -3,6 +3,7 @@ package io.github.junitmirage.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.junitmirage.Unikernel;
 import io.github.junitmirage.lab.TestLab;
 import java.nio.file.Path;
 import okhttp3.Request;

@@ -3,6 +3,8 @@ package io.github.junitmirage.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.github.junitmirage.Unikernel;
+import io.github.junitmirage.xen.ElfImages;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

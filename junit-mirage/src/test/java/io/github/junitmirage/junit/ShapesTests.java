@@ -3,6 +3,9 @@ package io.github.junitmirage.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.github.junitmirage.DestroyMode;
+import io.github.junitmirage.Unikernel;
+import io.github.junitmirage.UnikernelStartupException;
 import io.github.junitmirage.dom0.FakeDom0;
 import io.github.junitmirage.dom0.FakeXl;
 import java.lang.annotation.ElementType;
@@ -101,6 +104,17 @@ class ShapesTests {
   }
 
   @Test
+  void aParameterWithSeveralUnikernelsInViewNamesOneOrIsToldWhatToWrite() throws Exception {
+    EngineExecutionResults r = run(Map.of(), TwoDeclaredTestCase.class);
+    assertThat(r.testEvents().succeeded().count()).isEqualTo(1);
+    Throwable t = r.testEvents().failed().stream().findFirst().orElseThrow()
+        .getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable).orElseThrow();
+    assertThat(t).isInstanceOf(org.junit.jupiter.api.extension.ParameterResolutionException.class)
+        .hasMessage("InetAddress parameter 'ip' of unnamed is ambiguous: 2 unikernels are declared "
+            + "(left, right); say which, as in @UnikernelName(\"left\") InetAddress ip");
+  }
+
+  @Test
   void staticFieldIsOnePerClass() throws Exception {
     assertAllPass(run(Map.of(), StaticFieldTestCase.class), 2);
     assertThat(creates("once")).isEqualTo(1);
@@ -187,6 +201,18 @@ class ShapesTests {
         .toList();
     assertThat(failures).as("failures").isEmpty();
     assertThat(r.testEvents().succeeded().count()).isEqualTo(tests);
+  }
+
+  @MirageUnikernel(name = "left", kernel = "${fake.kernel}")
+  @MirageUnikernel(name = "right", kernel = "${fake.kernel}")
+  static class TwoDeclaredTestCase {
+    @Test
+    void named(@UnikernelName("right") Unikernel u) {
+      assertThat(u.name()).isEqualTo("right");
+    }
+
+    @Test
+    void unnamed(InetAddress ip) {}
   }
 
   static class StaticFieldTestCase {

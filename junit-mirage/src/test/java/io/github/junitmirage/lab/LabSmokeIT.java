@@ -2,7 +2,6 @@ package io.github.junitmirage.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.junitmirage.internal.LabSmoke;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,188 @@
+package io.github.junitmirage.boot;
+
+import io.github.junitmirage.MirageException;
+import io.github.junitmirage.dom0.Dom0;
+import io.github.junitmirage.dom0.Dom0CommandException;
+import io.github.junitmirage.dom0.ExecResult;
+import io.github.junitmirage.util.Deadline;
+import io.github.junitmirage.util.Sleeping;
+import io.github.junitmirage.xen.DomainInfo;
+import io.github.junitmirage.xen.XlCommands;
+import io.github.junitmirage.xen.XlErrors;
+import io.github.junitmirage.xen.XlList;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One test run on one dom0: the connection, the run's tag and folder, the watchdog that destroys
+ * the run's domains when the connection goes (also when the JVM is killed), and the xl calls.
+ */
+public final class Dom0Session implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("junit-mirage.dom0");
+
+  private final Dom0 dom0;
+  private final XlCommands xl;
+  private final String workDir;
+  private final RunTag tag;
+  private final Timeouts timeouts;
+  private final Dom0.RemoteProcess watchdog;
+
+  private Dom0Session(Dom0 dom0, XlCommands xl, String workDir, RunTag tag, Timeouts timeouts,
+      Dom0.RemoteProcess watchdog) {
+    this.dom0 = dom0;
+    this.xl = xl;
+    this.workDir = workDir;
+    this.tag = tag;
+    this.timeouts = timeouts;
+    this.watchdog = watchdog;
+  }
+
+  /** Prepares the work folder, checks xl works, sweeps dead runs and starts this run's watchdog. */
+  public static Dom0Session open(Dom0 dom0, boolean sudo, String workDir, Timeouts timeouts) {
+    long t0 = System.nanoTime();
+    RunTag tag = RunTag.random();
+    XlCommands xl = new XlCommands(sudo);
+    Duration t = timeouts.command();
+    dom0.exec(List.of("mkdir", "-p", workDir + "/images", workDir + "/runs/" + tag), t)
+        .orThrow("creating the work folder " + workDir);
+    checkXl(dom0, xl, t);
+    List<String> sweep = new ArrayList<>(List.of("sh", "-c", Scripts.SWEEP, "sweep", workDir,
+        tag.value()));
+    sweep.addAll(xl.xlCommand());
+    String swept = dom0.exec(sweep, t.multipliedBy(3)).orThrow("sweeping dead runs").stdout();
+    if (!swept.isBlank()) {
+      LOG.log(System.Logger.Level.WARNING, "domains of dead runs on dom0 " + dom0.describe()
+          + ":\n" + swept.strip());
+    }
+    List<String> watch = new ArrayList<>(List.of("sh", "-c", Scripts.WATCHDOG, "watchdog",
+        tag.value(), workDir + "/runs/" + tag));
+    watch.addAll(xl.xlCommand());
+    Dom0Session session = new Dom0Session(dom0, xl, workDir, tag, timeouts, dom0.start(watch));
+    LOG.log(System.Logger.Level.INFO, "run " + tag + " on dom0 " + dom0.describe() + " ready in "
+        + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    return session;
+  }
+
+  private static void checkXl(Dom0 dom0, XlCommands xl, Duration t) {
+    ExecResult r = dom0.exec(xl.list(), t);
+    if (!r.succeeded()) {
+      String why = XlErrors.diagnose(r.stderr() + r.stdout()).orElse("xl list failed");
+      throw new Dom0CommandException("cannot use xl on dom0 " + dom0.describe() + ": " + why
+          + "\n  command: " + String.join(" ", xl.list()) + "\n  stderr: " + r.stderr().strip(), r);
+    }
+  }
+
+  public Dom0 dom0() {
+    return dom0;
+  }
+
+  public XlCommands xl() {
+    return xl;
+  }
+
+  public RunTag tag() {
+    return tag;
+  }
+
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  public String runDir() {
+    return workDir + "/runs/" + tag;
+  }
+
+  /**
+   * Puts a file on dom0 once per content and run. A copy under {@code <workDir>/images/<sha256>/}
+   * (placed there by hand, or seeded into the lab) is used as it is; otherwise the file goes to
+   * {@code <runDir>/images/<sha256>/}, which is removed with the run like everything else of it.
+   */
+  public synchronized String uploadImage(Path local) {
+    String sum = Hashing.sha256(local);
+    String name = local.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+    Duration t = timeouts.command();
+    String shared = workDir + "/images/" + sum + "/" + name;
+    if (dom0.exec(List.of("test", "-f", shared), t).succeeded()) {
+      return shared;
+    }
+    String dir = runDir() + "/images/" + sum;
+    String remote = dir + "/" + name;
+    if (dom0.exec(List.of("test", "-f", remote), t).succeeded()) {
+      return remote;
+    }
+    dom0.exec(List.of("mkdir", "-p", dir), t).orThrow("creating " + dir);
+    try (InputStream in = Files.newInputStream(local)) {
+      dom0.upload(in, remote, timeouts.upload());
+    } catch (IOException e) {
+      throw new io.github.junitmirage.MirageException("cannot read " + local + ": " + e.getMessage(), e);
+    }
+    return remote;
+  }
+
+  /** Writes a domain's xl config into the run folder and returns its path on dom0. */
+  public String uploadConfig(String domainName, String text) {
+    String remote = runDir() + "/" + domainName + ".xl";
+    dom0.upload(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), remote,
+        timeouts.command());
+    return remote;
+  }
+
+  /** The domain as {@code xl list NAME} shows it, or empty when it does not exist. */
+  public Optional<DomainInfo> domain(String name) {
+    ExecResult r = dom0.exec(xl.list(name), timeouts.command());
+    if (!r.succeeded()) {
+      if (r.stderr().contains("invalid domain identifier")) {
+        return Optional.empty();
+      }
+      r.orThrow("xl list " + name);
+    }
+    try {
+      return XlList.parse(r.stdout()).stream().filter(d -> d.name().equals(name)).findFirst();
+    } catch (IllegalArgumentException e) {
+      throw new Dom0CommandException("xl list " + name + " on dom0 " + dom0.describe()
+          + " printed something that is not xl's table (is xl a wrapper, or broken?): "
+          + e.getMessage().replaceAll("\\p{Cntrl}", "?"), r);
+    }
+  }
+
+  /** {@code xl destroy}, then waits until {@code xl list} no longer shows the domain. */
+  public void destroy(String name) {
+    ExecResult r = dom0.exec(xl.destroy(name), timeouts.command());
+    if (!r.succeeded() && !r.stderr().contains("invalid domain identifier")) {
+      r.orThrow("xl destroy " + name);
+    }
+    Deadline deadline = Deadline.after(timeouts.command());
+    while (domain(name).isPresent()) {
+      if (deadline.expired()) {
+        throw new Dom0CommandException("domain " + name + " is still listed by xl list on dom0 "
+            + dom0.describe() + " " + timeouts.command() + " after xl destroy", null);
+      }
+      Sleeping.sleep(200);
+    }
+  }
+
+  /** Marks a domain to be kept for inspection: neither the watchdog nor the sweep destroys it. */
+  public void keep(String name) {
+    dom0.exec(List.of("sh", "-c", "echo \"$1\" >>\"$2\"", "keep", name, runDir() + "/keep"),
+        timeouts.command()).orThrow("marking " + name + " as kept");
+  }
+
+  public ExecResult exec(List<String> command) {
+    return dom0.exec(command, timeouts.command());
+  }
+
+  @Override
+  public void close() {
+    // Closing the watchdog's channel makes it destroy whatever of this run is left.
+    watchdog.close();
+    dom0.close();
+  }
+}

@@ -1,0 +1,114 @@
+package io.github.junitmirage.boot;
+
+import io.github.junitmirage.MirageException;
+import io.github.junitmirage.UnikernelStartupException.Phase;
+import io.github.junitmirage.UnikernelStartupException;
+import io.github.junitmirage.console.ConsoleReader;
+import io.github.junitmirage.console.ConsoleTranscript;
+import io.github.junitmirage.dom0.Dom0;
+import io.github.junitmirage.xen.XlConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import okhttp3.OkHttpClient;
+
+/**
+ * Boots one unikernel: upload, xl config, {@code xl create -c} with the console read from its
+ * first byte, wait for readiness, then the domain id. A failed start leaves no domain behind
+ * (unless the spec keeps failed domains for inspection).
+ */
+public final class UnikernelLauncher {
+  private static final int TRANSCRIPT_LINES = 100_000;
+
+  private static final System.Logger LOG = System.getLogger("junit-mirage");
+
+  private UnikernelLauncher() {}
+
+  private static long millis(long from, long to) {
+    return (to - from) / 1_000_000;
+  }
+
+  public static RunningUnikernel launch(UnikernelSpec spec, Dom0Session session,
+      OkHttpClient http, String domainName, String mac) {
+    long t0 = System.nanoTime();
+    String config = render(spec, session, domainName, mac);
+    String configPath = session.uploadConfig(domainName, config);
+    // The name carries this run's tag, so a domain already using it is a leftover of ours (for
+    // example kept by an earlier failure): it must not make xl create fail.
+    if (session.domain(domainName).isPresent()) {
+      LOG.log(System.Logger.Level.WARNING, "destroying stale domain " + domainName
+          + " before creating it anew");
+      session.destroy(domainName);
+    }
+    long uploaded = System.nanoTime();
+    ConsoleTranscript transcript = new ConsoleTranscript(TRANSCRIPT_LINES);
+    Dom0.RemoteProcess console = session.dom0().start(session.xl().createWithConsole(configPath));
+    ConsoleReader.start(domainName, console.stdout(), transcript);
+    try {
+      ReadyLine ready = new BootWaiter(session, domainName, console, transcript,
+          new ReadyMatcher(spec.readyPattern()), spec.bootTimeout()).await();
+      InetAddress ip = address(ready, domainName, transcript);
+      long ready0 = System.nanoTime();
+      int domid = domainId(session, domainName);
+      LOG.log(System.Logger.Level.INFO, domainName + " ready at " + ip.getHostAddress() + " on dom0 "
+          + session.dom0().describe() + ": upload+config " + millis(t0, uploaded) + " ms, xl create to "
+          + "ready line " + millis(uploaded, ready0) + " ms");
+      RunningUnikernel unikernel = new RunningUnikernel(spec.name(), domainName, domid, mac, ready,
+          ip, session, console, transcript, config, http);
+      spec.readyHttpPath().ifPresent(path -> HttpReadiness.await(unikernel, path,
+          spec.readyHttpStatus(), spec.readyTimeout()));
+      return unikernel;
+    } catch (RuntimeException e) {
+      abandon(spec, session, domainName, console, e);
+      throw e;
+    }
+  }
+
+  private static String render(UnikernelSpec spec, Dom0Session session, String domainName,
+      String mac) {
+    try {
+      String kernel = session.uploadImage(spec.kernel());
+      String ramdisk = spec.ramdisk().map(session::uploadImage).orElse("");
+      return new XlConfig(domainName, spec.type(), kernel, ramdisk, spec.memoryMb(),
+          List.of(new XlConfig.Vif(mac, spec.bridge())), spec.cmdline(), spec.extraLines()).render();
+    } catch (MirageException e) {
+      throw new UnikernelStartupException("uploading " + spec.kernel() + " for " + domainName
+          + " to dom0 " + session.dom0().describe() + " failed: " + e.getMessage(), domainName,
+          Phase.UPLOAD, List.of(), e);
+    }
+  }
+
+  private static InetAddress address(ReadyLine ready, String domain, ConsoleTranscript t) {
+    if (ready.ip() == null) {
+      throw new UnikernelStartupException("the ready line of " + domain + " carries no address and "
+          + "no address line came before it: add a named group (?<ip>...) to readyPattern\n  "
+          + ready.line(), domain, Phase.LEASE, t.lines(), null);
+    }
+    try {
+      return InetAddress.getByName(ready.ip());
+    } catch (UnknownHostException e) {
+      throw new UnikernelStartupException("not an IP address in the ready line of " + domain + ": "
+          + ready.ip(), domain, Phase.LEASE, t.lines(), e);
+    }
+  }
+
+  private static int domainId(Dom0Session session, String domain) {
+    String out = session.exec(session.xl().domid(domain)).orThrow("xl domid " + domain).stdout();
+    return Integer.parseInt(out.strip());
+  }
+
+  private static void abandon(UnikernelSpec spec, Dom0Session session, String domain,
+      Dom0.RemoteProcess console, RuntimeException failure) {
+    try {
+      if (spec.destroyMode() == io.github.junitmirage.DestroyMode.ALWAYS) {
+        session.destroy(domain);
+      } else {
+        session.keep(domain);
+      }
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    } finally {
+      console.close();
+    }
+  }
+}

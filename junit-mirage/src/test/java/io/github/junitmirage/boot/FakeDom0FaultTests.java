@@ -1,0 +1,230 @@
+package io.github.junitmirage.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.github.junitmirage.DestroyMode;
+import io.github.junitmirage.UnikernelStartupException;
+import io.github.junitmirage.dom0.Dom0CommandException;
+import io.github.junitmirage.dom0.Dom0Settings;
+import io.github.junitmirage.dom0.FakeDom0;
+import io.github.junitmirage.dom0.FakeXl;
+import io.github.junitmirage.dom0.SshDom0;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults a real dom0 cannot easily produce, against {@link FakeDom0}: the connection dropped in
+ * the middle of a boot, a hanging xl, garbage on the console and from xl list.
+ */
+class FakeDom0FaultTests {
+  private static final String LEASE =
+      "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, routers: 10.0.0.1\r\n";
+  private FakeDom0 fake;
+  private Dom0Session session;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (RuntimeException ignored) {
+        // the fault under test may have broken it already
+      }
+    }
+    fake.close();
+  }
+
+  @Test
+  void connectionDroppedMidBoot() throws Exception {
+    AtomicLong droppedAt = new AtomicLong();
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      FakeDom0.print(out, "Solo5: Xen console: port 0x2, ring @0x00000000FEFFF000\r\n");
+      FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\n");
+      Thread.sleep(300);
+      droppedAt.set(System.nanoTime());
+      fake.dropConnections();
+    }));
+    session = open(1);
+    Throwable t = catchThrowable(() -> launch("www", Duration.ofSeconds(60)));
+    long detectedAfter = (System.nanoTime() - droppedAt.get()) / 1_000_000;
+    System.out.printf("FAULT %-60s -> ConnectionLost after %d ms%n", "SSH connection dropped mid-boot", detectedAfter);
+    assertThat(t).isInstanceOf(UnikernelStartupException.ConnectionLost.class)
+        .hasMessageMatching("(?s)lost the connection to dom0 mirage@127\\.0\\.0\\.1:\\d+ while waiting "
+            + "for www-jm[0-9a-f]{10} \\(phase lease\\)\n--- last 2 console lines ---\n"
+            + "Solo5: Xen console: port 0x2, ring @0x00000000FEFFF000\nSolo5: Bindings version v0.8.0");
+    assertThat(detectedAfter).isLessThan(2_000);
+  }
+
+  @Test
+  void xlThatHangs() throws Exception {
+    fake = FakeDom0.start((argv, in, out, err) -> {
+      if (argv.contains("xl")) {
+        Thread.sleep(60_000);
+      }
+      return 0;
+    });
+    long t0 = System.nanoTime();
+    Throwable t = catchThrowable(() -> open(0.1));
+    long after = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("FAULT %-60s -> Dom0CommandException after %d ms%n", "xl hangs (timeoutFactor 0.1: 3 s)", after);
+    assertThat(t).isInstanceOf(Dom0CommandException.class)
+        .hasMessageMatching("command on dom0 mirage@127\\.0\\.0\\.1:\\d+ did not finish within PT3S: "
+            + "sudo -n xl list\n  stderr so far: ");
+    assertThat(after).isBetween(3_000L, 5_000L);
+  }
+
+  @Test
+  void destroyThatHangsFailsTheTeardownInTime() throws Exception {
+    FakeXl xl = new FakeXl((domain, out) -> {
+      FakeDom0.print(out, LEASE);
+      Thread.sleep(60_000);
+    });
+    fake = FakeDom0.start((argv, in, out, err) -> argv.contains("destroy")
+        ? sleepForever() : xl.run(argv, in, out, err));
+    session = open(0.1);
+    RunningUnikernel u = launch("www", Duration.ofSeconds(10));
+    long t0 = System.nanoTime();
+    assertThatThrownBy(u::close).isInstanceOf(Dom0CommandException.class)
+        .hasMessageMatching("command on dom0 \\S+ did not finish within PT3S: sudo -n xl destroy "
+            + "www-jm[0-9a-f]{10}\n  stderr so far: ");
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+  }
+
+  @Test
+  void failureLineThatArrivesAfterXlListSawTheShutdownIsStillTheVerdict() throws Exception {
+    FakeXl[] xl = new FakeXl[1];
+    xl[0] = new FakeXl((domain, out) -> {
+      FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\n");
+      // The domain is gone for xl list before its last console lines reach the reader.
+      xl[0].setState(domain, "--ps--");
+      Thread.sleep(2_500);
+      FakeDom0.print(out, "Fatal error: exception Failure(\"boom\")\r\nSolo5: solo5_exit(2) called\r\n");
+    });
+    fake = FakeDom0.start(xl[0]);
+    session = open(1);
+    Throwable t = catchThrowable(() -> launch("www", Duration.ofSeconds(30)));
+    assertThat(t).isInstanceOf(UnikernelStartupException.Crashed.class)
+        .hasMessageContaining("failed before reporting an address: uncaught exception (phase lease, "
+            + "xl list: ")
+        .hasMessageContaining("\n  Fatal error: exception Failure(\"boom\")");
+  }
+
+  @Test
+  void garbageOnTheConsoleDoesNotHideTheAddress() throws Exception {
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      out.write(new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, '\r', '\n', 0x1b, '[', '9', '9', 'm'});
+      out.write("x".repeat(100_000).getBytes());
+      out.write("\n\u001B[2J\u001B[?25l half a line".getBytes());
+      out.write(("\r\n" + LEASE).getBytes());
+      out.flush();
+      Thread.sleep(60_000);
+    }));
+    session = open(1);
+    RunningUnikernel u = launch("www", Duration.ofSeconds(10));
+    assertThat(u.ip().getHostAddress()).isEqualTo("10.0.0.7");
+    assertThat(u.console()).contains(" half a line").anyMatch(l -> l.length() == 16 * 1024);
+    u.close();
+  }
+
+  @Test
+  void garbageFromXlListIsShownNotHidden() throws Exception {
+    FakeXl xl = new FakeXl((domain, out) -> Thread.sleep(60_000));
+    fake = FakeDom0.start((argv, in, out, err) -> {
+      if (argv.size() == 5 && argv.get(3).equals("list")) {
+        FakeDom0.print(out, "\u0000\u0001 segfault ### not a table\n");
+        return 0;
+      }
+      return xl.run(argv, in, out, err);
+    });
+    session = open(1);
+    Throwable t = catchThrowable(() -> launch("www", Duration.ofSeconds(3)));
+    assertThat(t).isInstanceOf(Dom0CommandException.class)
+        .hasMessageMatching("xl list www-jm[0-9a-f]{10} on dom0 mirage@127\\.0\\.0\\.1:\\d+ printed "
+            + "something that is not xl's table \\(is xl a wrapper, or broken\\?\\): unexpected xl "
+            + "list line: \\?\\? segfault ### not a table");
+  }
+
+  @Test
+  void sudoThatAsksForAPassword() throws Exception {
+    fake = FakeDom0.start(sudoFails("sudo: a password is required"));
+    assertThatThrownBy(() -> open(1)).isInstanceOf(Dom0CommandException.class)
+        .hasMessageMatching("cannot use xl on dom0 mirage@127\\.0\\.0\\.1:\\d+: sudo on dom0 asks for a "
+            + "password: allow the user to run xl without one \\(NOPASSWD in sudoers\\) or set "
+            + "junit.mirage.dom0.sudo=false when it is root\n  command: sudo -n xl list\n  stderr: "
+            + "sudo: a password is required");
+  }
+
+  @Test
+  void dom0WithoutXl() throws Exception {
+    fake = FakeDom0.start(sudoFails("sudo: xl: command not found"));
+    assertThatThrownBy(() -> open(1)).isInstanceOf(Dom0CommandException.class)
+        .hasMessageContaining(": xl is not installed on dom0 or not on the PATH of a non-interactive "
+            + "SSH session: install the Xen tools (xen-utils) or link xl into /usr/local/sbin");
+  }
+
+  @Test
+  void hostileKernelFileNamesNeverReachTheShellAsGiven() throws Exception {
+    FakeXl xl = new FakeXl((domain, out) -> {
+      FakeDom0.print(out, LEASE);
+      Thread.sleep(60_000);
+    });
+    fake = FakeDom0.start(xl);
+    session = open(1);
+    Path dir = Files.createTempDirectory("hostile");
+    Path kernel = Files.writeString(dir.resolve("www; rm -rf ~ $(id) `x` 'q'.xen"), "kernel \u0000 bytes");
+    UnikernelSpec spec = new UnikernelSpec("www", kernel, Optional.empty(), "pv", 64, "br0",
+        Optional.empty(), "", List.of(), Optional.empty(), Optional.empty(), 200,
+        Duration.ofSeconds(10), Duration.ofSeconds(5), DestroyMode.ALWAYS);
+    RunningUnikernel u = UnikernelLauncher.launch(spec, session,
+        HttpClients.throughDom0(session.dom0(), session.timeouts()), session.tag().domainName("www"),
+        "02:00:00:00:00:01");
+    String uploaded = "/tmp/junit-mirage/runs/" + session.tag() + "/images/" + Hashing.sha256(kernel)
+        + "/www__rm_-rf_____id___x___q_.xen";
+    assertThat(fake.commands()).anySatisfy(c -> assertThat(c).containsExactly("test", "-f",
+        "/tmp/junit-mirage/images/" + Hashing.sha256(kernel) + "/www__rm_-rf_____id___x___q_.xen"));
+    assertThat(xl.file(uploaded)).isEqualTo(Files.readAllBytes(kernel));
+    assertThat(u.xlConfig()).contains("kernel = '" + uploaded + "'");
+    u.close();
+  }
+
+  private Dom0Session open(double timeoutFactor) {
+    Dom0Settings s = fake.settings();
+    return Dom0Session.open(SshDom0.connect(s), s.sudo(), s.workDir(), Timeouts.of(timeoutFactor));
+  }
+
+  private RunningUnikernel launch(String name, Duration bootTimeout) throws Exception {
+    Path kernel = Files.createTempFile("fake-kernel-", ".xen");
+    Files.writeString(kernel, "not really a kernel");
+    UnikernelSpec spec = new UnikernelSpec(name, kernel, Optional.empty(), "pv", 64, "br0",
+        Optional.empty(), "", List.of(), Optional.empty(), Optional.empty(), 200, bootTimeout,
+        Duration.ofSeconds(5), DestroyMode.ALWAYS);
+    return UnikernelLauncher.launch(spec, session,
+        HttpClients.throughDom0(session.dom0(), session.timeouts()),
+        session.tag().domainName(name), "02:00:00:00:00:01");
+  }
+
+  /** A dom0 where every sudo fails with this message (and everything else succeeds). */
+  private static FakeDom0.Script sudoFails(String message) {
+    return (argv, in, out, err) -> {
+      if (argv.get(0).equals("sudo")) {
+        FakeDom0.print(err, message + "\n");
+        return 1;
+      }
+      return 0;
+    };
+  }
+
+  private static int sleepForever() throws InterruptedException {
+    Thread.sleep(60_000);
+    return 0;
+  }
+
+}

@@ -1,0 +1,32 @@
+package io.github.junitmirage.boot;
+
+import io.github.junitmirage.dom0.Dom0Settings;
+import io.github.junitmirage.dom0.SshDom0;
+import io.github.junitmirage.lab.LabImage;
+import io.github.junitmirage.lab.LabSmoke;
+import io.github.junitmirage.lab.QemuXenLab;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A test JVM that boots one stand-in on the lab and then waits to be killed (used by
+ * LeakPreventionIT). Arguments: ssh port, lab image folder.
+ */
+public final class KillNineChild {
+  private KillNineChild() {}
+
+  public static void main(String[] args) throws Exception {
+    LabImage image = LabImage.open(Path.of(args[1]));
+    Dom0Settings settings = new Dom0Settings("127.0.0.1", Integer.parseInt(args[0]), "root",
+        image.file("ssh.key"), null, image.hostKey(), false, false,
+        io.github.junitmirage.lab.QemuXenLab.WORK_DIR, Duration.ofSeconds(20));
+    Dom0Session session = Dom0Session.open(SshDom0.connect(settings), false, settings.workDir(),
+        Timeouts.of(1));
+    RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.standIn(image), session,
+        HttpClients.throughDom0(session.dom0(), session.timeouts()),
+        session.tag().domainName("victim"), "02:00:00:00:01:01");
+    System.out.println("READY " + u.domainName() + " " + session.tag());
+    System.out.flush();
+    Thread.sleep(Long.MAX_VALUE);
+  }
+}

@@ -1,0 +1,126 @@
+package io.github.junitmirage.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.junitmirage.dom0.Dom0;
+import io.github.junitmirage.dom0.SshDom0;
+import io.github.junitmirage.lab.LabSmoke;
+import io.github.junitmirage.lab.QemuXenLab;
+import io.github.junitmirage.lab.TestLab;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No domain is left behind: not when the test JVM is killed with SIGKILL (dom0's watchdog), not
+ * from dead runs (the start-up sweep), and never at the cost of domains that are not ours or that
+ * belong to a live run.
+ */
+class LeakPreventionIT {
+  private static QemuXenLab lab;
+  private static SshDom0 observer;
+  private static Dom0Session live;
+  private static RunningUnikernel liveDomain;
+
+  @BeforeAll
+  static void bystanders() {
+    lab = TestLab.shared();
+    observer = lab.connect();
+    createRaw(observer, "notours");
+    live = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, Timeouts.of(1));
+    liveDomain = UnikernelLauncher.launch(LabSmoke.standIn(lab.image()), live,
+        HttpClients.throughDom0(live.dom0(), live.timeouts()), live.tag().domainName("bystander"),
+        "02:00:00:00:02:01");
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    live.close();
+    observer.exec(List.of("xl", "destroy", "notours"), Duration.ofSeconds(30));
+    observer.close();
+  }
+
+  @Test
+  void killedJvmLeavesNoDomainBehind() throws Exception {
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), KillNineChild.class.getName(),
+        Integer.toString(lab.sshPort()), lab.image().dir().toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    String ready = out.readLine();
+    assertThat(ready).as("child's first line").startsWith("READY ");
+    String victim = ready.split(" ")[1];
+    String tag = ready.split(" ")[2];
+    assertThat(domains()).contains(victim);
+
+    long t0 = System.nanoTime();
+    child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, nothing of the JVM runs
+    assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    while (domains().stream().anyMatch(d -> d.endsWith(tag))
+        && System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos()) {
+      Thread.sleep(500);
+    }
+    Duration gone = Duration.ofNanos(System.nanoTime() - t0);
+    System.out.printf("FAULT %-60s -> domain gone after %d ms%n", "test JVM killed with SIGKILL", gone.toMillis());
+    assertThat(domains()).as("domains of the killed run").noneMatch(d -> d.endsWith(tag));
+    assertThat(gone).isLessThan(Duration.ofSeconds(30));
+    assertThat(domains()).contains("notours", liveDomain.domainName());
+    assertThat(observer.exec(List.of("test", "-e", QemuXenLab.WORK_DIR + "/runs/" + tag),
+        Duration.ofSeconds(30)).exitStatus()).as("run folder of the killed run removed").isEqualTo(1);
+  }
+
+  @Test
+  void sweepRemovesDomainsOfDeadRunsOnly() {
+    String dead = "stale-jm0123456789";
+    createRaw(observer, dead);
+    observer.exec(List.of("mkdir", "-p", QemuXenLab.WORK_DIR + "/runs/jm0123456789"), Duration.ofSeconds(30))
+        .orThrow("mkdir");
+    try (Dom0Session next = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, Timeouts.of(1))) {
+      assertThat(domains()).doesNotContain(dead).contains("notours", liveDomain.domainName());
+      assertThat(observer.exec(List.of("test", "-e", QemuXenLab.WORK_DIR + "/runs/jm0123456789"),
+          Duration.ofSeconds(30)).exitStatus()).isEqualTo(1);
+      assertThat(next.tag()).isNotEqualTo(live.tag());
+    }
+  }
+
+  @Test
+  void staleDomainOfTheSameNameDoesNotMakeCreateFail() {
+    String name = live.tag().domainName("again");
+    createRaw(observer, name);
+    RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.standIn(lab.image()), live,
+        HttpClients.throughDom0(live.dom0(), live.timeouts()), name, "02:00:00:00:02:02");
+    try {
+      assertThat(u.isRunning()).isTrue();
+      assertThat(u.console()).anyMatch(l -> l.contains("Lease obtained!"));
+    } finally {
+      u.close();
+    }
+    assertThat(domains()).doesNotContain(name);
+  }
+
+  private static List<String> domains() {
+    String list = observer.exec(List.of("xl", "list"), Duration.ofSeconds(30)).orThrow("xl list").stdout();
+    return list.lines().skip(1).map(l -> l.split("\\s+")[0]).toList();
+  }
+
+  /** A domain created behind junit-mirage's back with plain xl, running the silent stand-in. */
+  static void createRaw(Dom0 dom0, String name) {
+    String images = QemuXenLab.WORK_DIR + "/images";
+    String config = "name = '" + name + "'\ntype = 'pv'\nmemory = 96\nkernel = '"
+        + dom0.exec(List.of("sh", "-c", "ls " + images + "/*/standin-vmlinux"), Duration.ofSeconds(30)).stdout().strip()
+        + "'\nramdisk = '"
+        + dom0.exec(List.of("sh", "-c", "ls " + images + "/*/standin-initrd.img"), Duration.ofSeconds(30)).stdout().strip()
+        + "'\ncmdline = 'console=hvc0 quiet mirage.behaviour=hang'\n";
+    dom0.upload(new ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)), "/tmp/" + name + ".xl",
+        Duration.ofSeconds(30));
+    dom0.exec(List.of("xl", "create", "/tmp/" + name + ".xl"), Duration.ofSeconds(60)).orThrow("xl create " + name);
+  }
+}
