@@ -70,7 +70,8 @@ public final class UnikernelLauncher {
       String kernel = session.uploadImage(spec.kernel());
       String ramdisk = spec.ramdisk().map(session::uploadImage).orElse("");
       return new XlConfig(domainName, spec.type(), kernel, ramdisk, spec.memoryMb(),
-          List.of(new XlConfig.Vif(mac, spec.bridge())), spec.cmdline(), spec.extraLines()).render();
+          List.of(new XlConfig.Vif(mac, spec.bridge())), spec.cmdline(), spec.extraLines(),
+          spec.dangerousXlKeys()).render();
     } catch (MirageException e) {
       throw new UnikernelStartupException("uploading " + spec.kernel() + " for " + domainName
           + " to dom0 " + session.dom0().describe() + " failed: " + e.getMessage(), domainName,

@@ -23,10 +23,12 @@ public record UnikernelSpec(
     int readyHttpStatus,
     Duration bootTimeout,
     Duration readyTimeout,
-    DestroyMode destroyMode) {
+    DestroyMode destroyMode,
+    java.util.Set<String> dangerousXlKeys) {
 
   public UnikernelSpec {
     extraLines = List.copyOf(extraLines);
+    dangerousXlKeys = java.util.Set.copyOf(dangerousXlKeys);
   }
 
   /** Equal settings: patterns compare by their text and flags ({@link Pattern} has no equals). */
@@ -43,6 +45,6 @@ public record UnikernelSpec(
   private List<Object> comparable() {
     return java.util.Arrays.asList(name, kernel, ramdisk, type, memoryMb, bridge, mac, cmdline,
         extraLines, readyPattern.map(p -> p.pattern() + "/" + p.flags()), readyHttpPath,
-        readyHttpStatus, bootTimeout, readyTimeout, destroyMode);
+        readyHttpStatus, bootTimeout, readyTimeout, destroyMode, dangerousXlKeys);
   }
 }

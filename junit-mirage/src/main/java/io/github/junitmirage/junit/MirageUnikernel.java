@@ -91,8 +91,21 @@ public @interface MirageUnikernel {
    */
   String cmdline() default "";
 
-  /** {@return raw {@code key = value} lines added to the xl config} */
+  /**
+   * {@return raw {@code key = value} lines added to the xl config} Each is read with xl's grammar
+   * (one setting, no {@code ;}, no {@code +=}) and must use a key that neither runs a program on
+   * dom0 nor gives the guest dom0's devices or files ({@code vcpus}, {@code maxmem},
+   * {@code on_poweroff}, {@code cpus}, an empty {@code disk}, ...); lines passed through from
+   * {@link #xlFile()} are checked the same way.
+   */
   String[] xl() default {};
+
+  /**
+   * {@return xl keys you accept although they can run programs on dom0 or hand it to the guest}
+   * For instance {@code "bootloader"} or {@code "disk"}. Dangerous on a shared dom0: only for a
+   * dom0 you own.
+   */
+  String[] allowDangerousXlKeys() default {};
 
   /**
    * {@return a regular expression for the console line that means ready} Named groups become

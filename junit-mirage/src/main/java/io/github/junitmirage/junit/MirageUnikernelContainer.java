@@ -42,6 +42,7 @@ public final class MirageUnikernelContainer implements Startable {
   private String mac;
   private String cmdline = "";
   private final List<String> xlLines = new ArrayList<>();
+  private final java.util.Set<String> dangerousXlKeys = new java.util.HashSet<>();
   private Pattern readyPattern;
   private Duration bootTimeout = Duration.ofSeconds(120);
   private RunningUnikernel running;
@@ -140,6 +141,18 @@ public final class MirageUnikernelContainer implements Startable {
   }
 
   /**
+   * Accepts an xl key that can run a program on dom0 or give the guest dom0's devices or files,
+   * such as {@code bootloader} or a non-empty {@code disk}; only for a dom0 you own.
+   *
+   * @param key the xl key, as in {@link #withXlLine(String)}'s lines
+   * @return this
+   */
+  public MirageUnikernelContainer withDangerousXlKey(String key) {
+    notStarted().dangerousXlKeys.add(key);
+    return this;
+  }
+
+  /**
    * Sets the console line that means ready; by default the address line of any Mirage generation.
    *
    * @param readyPattern a pattern whose named group {@code ip} gives the address
@@ -179,7 +192,7 @@ public final class MirageUnikernelContainer implements Startable {
         memoryMb,
         chosenBridge, Optional.ofNullable(mac), cmdline, xlLines, Optional.ofNullable(readyPattern),
         Optional.empty(), 200, run.timeouts().scale(bootTimeout), Duration.ofSeconds(30),
-        DestroyMode.ALWAYS);
+        DestroyMode.ALWAYS, dangerousXlKeys);
     SpecResolver.checkXl(spec);
     String domain = run.nextDomainName(name);
     String chosenMac = spec.mac().orElseGet(run::nextMac);

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +64,8 @@ final class SpecResolver {
         timeouts.scale(Duration.ofSeconds(a.bootTimeoutSeconds() > 0 ? a.bootTimeoutSeconds()
             : settings.integer(MirageSettings.BOOT_TIMEOUT_SECONDS, 120))),
         timeouts.scale(Duration.ofSeconds(a.readyTimeoutSeconds() > 0 ? a.readyTimeoutSeconds() : 30)),
-        destroyMode(a, settings));
+        destroyMode(a, settings),
+        Set.of(a.allowDangerousXlKeys()));
     check(d, spec);
     return spec;
   }
@@ -90,7 +92,7 @@ final class SpecResolver {
         a.bridge().isEmpty() ? "br0" : a.bridge(),
         a.mac().isEmpty() ? Optional.empty() : Optional.of(a.mac()), a.cmdline(),
         Arrays.asList(a.xl()), Optional.empty(), Optional.empty(), 200, Duration.ZERO,
-        Duration.ZERO, DestroyMode.ALWAYS));
+        Duration.ZERO, DestroyMode.ALWAYS, Set.of(a.allowDangerousXlKeys())));
   }
 
   private static void check(Declaration d, UnikernelSpec s) {
@@ -108,7 +110,7 @@ final class SpecResolver {
   static void checkXl(UnikernelSpec s) {
     new XlConfig(new RunTag("jm0000000000").domainName(s.name() + "-99"), s.type(), "/k", "",
         s.memoryMb(), List.of(new XlConfig.Vif(s.mac().orElse("02:00:00:00:00:01"), s.bridge())),
-        s.cmdline(), s.extraLines());
+        s.cmdline(), s.extraLines(), s.dangerousXlKeys());
   }
 
   private static String guestType(Declaration d, Path kernel, String given) {
@@ -191,9 +193,27 @@ final class SpecResolver {
     if (!Files.isRegularFile(p)) {
       throw error(d, what + " " + p + " does not exist or is not a file"
           + (raw.equals(p.toString()) ? "" : " (from '" + raw + "')")
-          + "; relative paths are resolved against " + Path.of("").toAbsolutePath());
+          + "; relative paths are resolved against "
+          + (base != null ? base : Path.of("").toAbsolutePath()));
+    }
+    if (base != null) {
+      requireInside(d, what, p, base);
     }
     return p;
+  }
+
+  /** An xl file may name only images in its own folder or below, so it cannot upload others. */
+  private static void requireInside(Declaration d, String what, Path file, Path folder) {
+    try {
+      Path root = folder.toRealPath();
+      if (!file.toRealPath().startsWith(root)) {
+        throw error(d, what + " " + file + " is outside the xl file's folder " + root + " (a "
+            + "link, '..' or an absolute path): an xl file may name only images beside it or "
+            + "below; to boot another file, set kernel/ramdisk on the annotation");
+      }
+    } catch (java.io.IOException e) {
+      throw error(d, "cannot resolve " + what + " " + file + ": " + e.getMessage());
+    }
   }
 
   static String expand(Declaration d, String raw, Function<String, Optional<String>> variables) {

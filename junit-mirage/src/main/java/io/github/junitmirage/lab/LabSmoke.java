@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -129,14 +130,14 @@ public final class LabSmoke {
     return new UnikernelSpec("smoke", image.file("standin.kernel"),
         Optional.of(image.file("standin.initrd")), "pv", 96, "br0", Optional.empty(),
         "console=hvc0 quiet mirage.dialect=4", List.of(), Optional.empty(), Optional.empty(), 200,
-        Duration.ofSeconds(120), Duration.ofSeconds(30), DestroyMode.ALWAYS);
+        Duration.ofSeconds(120), Duration.ofSeconds(30), DestroyMode.ALWAYS, Set.of());
   }
 
   /** A real MirageOS unikernel (PVH, DHCP), as fixtures/mirage/build-unikernels.sh builds www. */
   static UnikernelSpec real(Path kernel) {
     return new UnikernelSpec("real", kernel, Optional.empty(), "pvh", 32, "br0", Optional.empty(),
         "", List.of(), Optional.empty(), Optional.empty(), 200, Duration.ofSeconds(120),
-        Duration.ofSeconds(30), DestroyMode.ALWAYS);
+        Duration.ofSeconds(30), DestroyMode.ALWAYS, Set.of());
   }
 
   private static String get(RunningUnikernel u) {

@@ -26,11 +26,13 @@ import java.util.Set;
  * @param memoryMb memory in MiB
  * @param vifs the network interfaces
  * @param cmdline the kernel command line (Mirage 4 runtime arguments), may be empty
- * @param extraLines raw {@code key = value} lines appended as they are
+ * @param extraLines raw {@code key = value} lines appended as they are, each checked by
+ *     {@link XlLine}
+ * @param dangerousKeys keys outside {@link XlLine#SAFE_KEYS} the user explicitly allowed
  */
 public record XlConfig(
     String name, String type, String kernel, String ramdisk, int memoryMb, List<Vif> vifs,
-    String cmdline, List<String> extraLines) {
+    String cmdline, List<String> extraLines, Set<String> dangerousKeys) {
 
   /** Keys junit-mirage writes itself; extra lines may not set them again. */
   public static final Set<String> OWN_KEYS =
@@ -49,7 +51,10 @@ public record XlConfig(
     vifs = List.copyOf(vifs);
     XlValues.requireQuotable("cmdline", cmdline);
     extraLines = List.copyOf(extraLines);
-    extraLines.forEach(XlValues::requireExtraLine);
+    dangerousKeys = Set.copyOf(dangerousKeys);
+    for (String line : extraLines) {
+      XlValues.requireExtraLine(line, dangerousKeys);
+    }
   }
 
   /** The file's text, ready to upload. */

@@ -32,8 +32,11 @@ public final class XlValues {
     }
   }
 
-  /** A raw extra line must be one {@code key = value} line that does not redefine our keys. */
-  static void requireExtraLine(String line) {
+  /**
+   * A raw extra line must be one {@code key = value} line in xl's grammar, with a key that is safe
+   * or explicitly allowed, and must not redefine our keys.
+   */
+  static void requireExtraLine(String line, java.util.Set<String> dangerousKeys) {
     var m = EXTRA_LINE.matcher(line);
     if (!m.matches()) {
       throw new IllegalArgumentException("extra xl line is not of the form key = value: " + line);
@@ -43,5 +46,6 @@ public final class XlValues {
           + "', which junit-mirage writes itself: use the annotation's attribute instead: " + line);
     }
     requireQuotable("extra xl line", line.replace("\\", "").replace("\"", ""));
+    XlLine.parse(line, dangerousKeys);
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,7 +183,7 @@ class FakeDom0FaultTests {
     Path kernel = Files.writeString(dir.resolve("www; rm -rf ~ $(id) `x` 'q'.xen"), "kernel \u0000 bytes");
     UnikernelSpec spec = new UnikernelSpec("www", kernel, Optional.empty(), "pv", 64, "br0",
         Optional.empty(), "", List.of(), Optional.empty(), Optional.empty(), 200,
-        Duration.ofSeconds(10), Duration.ofSeconds(5), DestroyMode.ALWAYS);
+        Duration.ofSeconds(10), Duration.ofSeconds(5), DestroyMode.ALWAYS, Set.of());
     RunningUnikernel u = UnikernelLauncher.launch(spec, session,
         HttpClients.throughDom0(session.dom0(), session.timeouts()), session.tag().domainName("www"),
         "02:00:00:00:00:01");
@@ -205,7 +206,7 @@ class FakeDom0FaultTests {
     Files.writeString(kernel, "not really a kernel");
     UnikernelSpec spec = new UnikernelSpec(name, kernel, Optional.empty(), "pv", 64, "br0",
         Optional.empty(), "", List.of(), Optional.empty(), Optional.empty(), 200, bootTimeout,
-        Duration.ofSeconds(5), DestroyMode.ALWAYS);
+        Duration.ofSeconds(5), DestroyMode.ALWAYS, Set.of());
     return UnikernelLauncher.launch(spec, session,
         HttpClients.throughDom0(session.dom0(), session.timeouts()),
         session.tag().domainName(name), "02:00:00:00:00:01");

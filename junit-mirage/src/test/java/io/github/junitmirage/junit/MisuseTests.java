@@ -153,6 +153,31 @@ class MisuseTests {
         .isEqualTo("JUNIT_MIRAGE_DOM0_INSECURE_ACCEPT_ANY_HOST_KEY");
   }
 
+  @Test
+  void xlFileNamingAKernelOutsideItsFolder() throws java.io.IOException {
+    java.nio.file.Path top = java.nio.file.Files.createTempDirectory("misuse-xl");
+    java.nio.file.Path dir = java.nio.file.Files.createDirectory(top.resolve("www"));
+    java.nio.file.Path secret = java.nio.file.Files.writeString(top.resolve("id_ed25519"), "key");
+    java.nio.file.Files.createSymbolicLink(dir.resolve("link.xen"), secret);
+    for (String kernel : List.of("../id_ed25519", secret.toString(), "link.xen")) {
+      java.nio.file.Files.writeString(dir.resolve("www.xl"), "kernel = '" + kernel + "'\n");
+      assertThat(failure(XlFileTestCase.class, Map.of("xl.dir", dir.toString())))
+          .as(kernel).contains("is outside the xl file's folder " + dir.toRealPath())
+          .endsWith("to boot another file, set kernel/ramdisk on the annotation");
+    }
+  }
+
+  @Test
+  void xlFileWithASecondSettingOnALine() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("misuse-xl");
+    java.nio.file.Files.writeString(dir.resolve("www.xen"), "not really a kernel");
+    java.nio.file.Files.writeString(dir.resolve("www.xl"), "kernel = 'www.xen'\ntype = 'pvh'\n"
+        + "vcpus = 1; name = 'other'\n");
+    assertThat(failure(XlFileTestCase.class, Map.of("xl.dir", dir.toString())))
+        .contains("xl line is not one KEY = VALUE setting: expected the end of the line (';' would "
+            + "start a second setting)");
+  }
+
   private static String failure(Class<?> testCase) {
     return failure(testCase, Map.of());
   }
@@ -169,6 +194,11 @@ class MisuseTests {
     Throwable t = failed.get(0).getPayload(TestExecutionResult.class).orElseThrow()
         .getThrowable().orElseThrow();
     return t.getMessage();
+  }
+
+  @MirageUnikernel(name = "www", xlFile = "${xl.dir}/www.xl")
+  static class XlFileTestCase {
+    @Test void test() {}
   }
 
   @MirageUnikernel(name = "www")

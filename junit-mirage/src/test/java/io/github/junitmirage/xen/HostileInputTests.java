@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,7 +56,7 @@ class HostileInputTests {
   @ValueSource(strings = {"--ipv4=10.0.0.2/24\nkernel='/evil'", "a\rb", "tab\there", "x\u0000y",
       "back\\slash", "both ' and \"", "esc\u001B[0m"})
   void commandLinesThatXlCannotCarry(String cmdline) {
-    assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), cmdline, List.of()))
+    assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), cmdline, List.of(), Set.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("cmdline contains");
   }
@@ -64,7 +65,7 @@ class HostileInputTests {
   @ValueSource(strings = {"--ipv4=10.0.0.2/24 $(reboot) `id` ; | & > < *", "-l '*:debug'",
       "say \"hi\"", "unicode \u00e9\u2603", "../../etc/passwd"})
   void commandLinesPassedThroughExactly(String cmdline) {
-    String text = new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), cmdline, List.of()).render();
+    String text = new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), cmdline, List.of(), Set.of()).render();
     assertThat(text).contains("cmdline = " + XlValues.quote(cmdline) + "\n");
     assertThat(text.lines().filter(l -> l.startsWith("cmdline")).count()).isEqualTo(1);
   }
@@ -75,7 +76,7 @@ class HostileInputTests {
         .hasMessageStartingWith("invalid domain name \"" + "x".repeat(65) + "\": use 1 to 64");
     assertThatThrownBy(() -> XenNames.requireDomainName("y".repeat(100)))
         .hasMessageStartingWith("invalid domain name \"" + "y".repeat(80) + "...\": use 1 to 64");
-    assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), LONG, List.of()))
+    assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), LONG, List.of(), Set.of()))
         .hasMessage("cmdline is longer than 4096 characters (5000)");
   }
 
@@ -83,7 +84,7 @@ class HostileInputTests {
   @ValueSource(strings = {"vcpus = 2\nkernel = '/evil'", "just text", "= 3", "Name = 'x'",
       "memory = 4", "vif = []", "on_crash = 'destroy'", "extra = 'x'"})
   void extraLines(String line) {
-    assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), "", List.of(line)))
+    assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), "", List.of(line), Set.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("extra xl line");
   }

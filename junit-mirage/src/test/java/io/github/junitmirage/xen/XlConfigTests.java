@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class XlConfigTests {
@@ -12,7 +13,7 @@ class XlConfigTests {
   @Test
   void rendersEverySetting() {
     XlConfig c = new XlConfig("www-jm0123456789", "pvh", "/w/images/ab/www.xen", "/w/images/cd/initrd",
-        256, List.of(VIF), "--ipv4=10.0.0.2/24 -l '*:debug'", List.of("vcpus = 2", "disk = [ ]"));
+        256, List.of(VIF), "--ipv4=10.0.0.2/24 -l '*:debug'", List.of("vcpus = 2", "disk = [ ]"), Set.of());
     assertThat(c.render()).isEqualTo("""
         # written by junit-mirage
         name = 'www-jm0123456789'
@@ -30,14 +31,14 @@ class XlConfigTests {
 
   @Test
   void leavesOutEmptyCmdlineAndRamdisk() {
-    String text = new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), "", List.of()).render();
+    String text = new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), "", List.of(), Set.of()).render();
     assertThat(text).doesNotContain("cmdline", "ramdisk");
   }
 
   @Test
   void extraLinesMayNotRedefineOwnKeys() {
     assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), "",
-        List.of("name = 'evil'")))
+        List.of("name = 'evil'"), Set.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("extra xl line sets 'name', which junit-mirage writes itself: use the "
             + "annotation's attribute instead: name = 'evil'");
@@ -45,9 +46,9 @@ class XlConfigTests {
 
   @Test
   void rejectsWrongTypeAndMemory() {
-    assertThatThrownBy(() -> new XlConfig("a", "hvm", "/k", "", 64, List.of(VIF), "", List.of()))
+    assertThatThrownBy(() -> new XlConfig("a", "hvm", "/k", "", 64, List.of(VIF), "", List.of(), Set.of()))
         .hasMessage("guest type must be 'pv' or 'pvh': hvm");
-    assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 8, List.of(VIF), "", List.of()))
+    assertThatThrownBy(() -> new XlConfig("a", "pv", "/k", "", 8, List.of(VIF), "", List.of(), Set.of()))
         .hasMessage("memoryMb out of range 16..1048576: 8");
   }
 }
