@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param sudo run {@code xl} through {@code sudo -n}
  * @param workDir the folder on dom0 for uploaded kernels and generated configs
  * @param connectTimeout deadline for connecting and logging in
+ * @param aliveInterval silence after which SSH keep-alives are sent; after three unanswered ones
+ *     the connection counts as lost (so a silent network partition is noticed)
  */
 public record Dom0Settings(
     String host,
@@ -28,7 +30,13 @@ public record Dom0Settings(
     boolean insecureAcceptAnyHostKey,
     boolean sudo,
     String workDir,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    Duration aliveInterval) {
+
+  /** Default keep-alive interval: a silent partition is noticed within about four of these. */
+  public static final Duration DEFAULT_ALIVE_INTERVAL = Duration.ofSeconds(5);
+  /** Unanswered keep-alives after which the connection counts as lost. */
+  public static final int ALIVE_COUNT_MAX = 3;
 
   public Dom0Settings {
     Objects.requireNonNull(host, "host");
@@ -36,6 +44,9 @@ public record Dom0Settings(
     Objects.requireNonNull(keyFile, "keyFile");
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
+    if (aliveInterval.isNegative() || aliveInterval.isZero()) {
+      throw new IllegalArgumentException("aliveInterval <= 0: " + aliveInterval);
+    }
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port out of range 1..65535: " + port);
     }
@@ -43,6 +54,25 @@ public record Dom0Settings(
       throw new IllegalArgumentException(
           "workDir must be an absolute path of letters, digits, '_', '-', '.' and '/': " + workDir);
     }
+  }
+
+  /** Settings with the {@link #DEFAULT_ALIVE_INTERVAL}; see the canonical constructor. */
+  public Dom0Settings(String host, int port, String user, Path keyFile, Path knownHosts,
+      String pinnedHostKey, boolean insecureAcceptAnyHostKey, boolean sudo, String workDir,
+      Duration connectTimeout) {
+    this(host, port, user, keyFile, knownHosts, pinnedHostKey, insecureAcceptAnyHostKey, sudo,
+        workDir, connectTimeout, DEFAULT_ALIVE_INTERVAL);
+  }
+
+  /** {@return these settings, but reaching dom0 on another port or with another keep-alive} */
+  public Dom0Settings with(int otherPort, Duration otherAliveInterval) {
+    return new Dom0Settings(host, otherPort, user, keyFile, knownHosts, pinnedHostKey,
+        insecureAcceptAnyHostKey, sudo, workDir, connectTimeout, otherAliveInterval);
+  }
+
+  /** {@return how long dom0 can be silent before the connection counts as lost} */
+  public Duration silenceLimit() {
+    return aliveInterval.multipliedBy(ALIVE_COUNT_MAX + 1L);
   }
 
   public String describe() {

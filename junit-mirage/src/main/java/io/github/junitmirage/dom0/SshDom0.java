@@ -57,7 +57,10 @@ public final class SshDom0 implements Dom0 {
     }
     try {
       InputStream stdout = channel.getInputStream();
-      channel.connect(deadline.remainingMillisAtLeast(1));
+      // JSch waits for a channel's confirmation without noticing a session that died meanwhile,
+      // so the wait is capped at the time keep-alives need to declare the connection lost.
+      channel.connect((int) Math.min(deadline.remainingMillisAtLeast(1),
+          settings.silenceLimit().toMillis()));
       byte[] out = StreamReading.readUntilClosed(stdout, channel::isClosed, deadline);
       if (!channel.isClosed()) {
         throw new Dom0CommandException(
@@ -79,7 +82,8 @@ public final class SshDom0 implements Dom0 {
     ChannelExec channel = openExec(command);
     SshRemoteProcess process = new SshRemoteProcess(channel);
     try {
-      process.connect(settings.connectTimeout());
+      process.connect(settings.silenceLimit().compareTo(settings.connectTimeout()) < 0
+          ? settings.silenceLimit() : settings.connectTimeout());
     } catch (IOException | JSchException e) {
       channel.disconnect();
       throw lost("starting " + ShellQuoting.join(command), e);

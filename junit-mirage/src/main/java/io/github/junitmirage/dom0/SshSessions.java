@@ -25,12 +25,13 @@ final class SshSessions {
       session.setConfig("PreferredAuthentications", "publickey");
       // JSch's session thread must not keep a JVM alive after main returns.
       session.setDaemonThread(true);
-      session.setServerAliveInterval(5_000);
-      session.setServerAliveCountMax(3);
       session.setTimeout((int) s.connectTimeout().toMillis());
       session.connect((int) s.connectTimeout().toMillis());
-      // The timeout above also bounds every later socket read; keep-alives detect a dead peer.
-      session.setTimeout(0);
+      // JSch sends a keep-alive when a read times out, so the read timeout must be the interval
+      // (setServerAliveInterval sets both); after three unanswered ones it disconnects,
+      // and a silent partition ends every channel instead of hanging for hours.
+      session.setServerAliveInterval((int) s.aliveInterval().toMillis());
+      session.setServerAliveCountMax(Dom0Settings.ALIVE_COUNT_MAX);
       return session;
     } catch (JSchException e) {
       throw explain(s, e);

@@ -32,6 +32,11 @@ public final class MirageSettings {
   public static final String DOM0_SUDO = "junit.mirage.dom0.sudo";
   /** Folder on dom0 for uploads and configs. Default {@code /tmp/junit-mirage}. */
   public static final String DOM0_WORK_DIR = "junit.mirage.dom0.workDir";
+  /**
+   * Seconds of silence from dom0 before an SSH keep-alive; after three unanswered ones the
+   * connection is lost. Default 5.
+   */
+  public static final String DOM0_ALIVE_INTERVAL_SECONDS = "junit.mirage.dom0.aliveIntervalSeconds";
   /** Default bridge. Default {@code br0}. */
   public static final String BRIDGE = "junit.mirage.bridge";
   /** Scales every deadline (slow hosts). Default 1. */

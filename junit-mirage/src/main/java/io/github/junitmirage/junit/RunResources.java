@@ -93,7 +93,9 @@ final class RunResources implements AutoCloseable {
         s.bool(MirageSettings.DOM0_INSECURE_ACCEPT_ANY_HOST_KEY, false),
         s.bool(MirageSettings.DOM0_SUDO, true),
         s.get(MirageSettings.DOM0_WORK_DIR, "/tmp/junit-mirage"),
-        timeouts.scale(Duration.ofSeconds(20)));
+        timeouts.scale(Duration.ofSeconds(20)),
+        Duration.ofSeconds(s.integer(MirageSettings.DOM0_ALIVE_INTERVAL_SECONDS,
+            (int) Dom0Settings.DEFAULT_ALIVE_INTERVAL.toSeconds())));
   }
 
   Dom0Session session() {
