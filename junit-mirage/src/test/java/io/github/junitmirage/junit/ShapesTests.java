@@ -115,6 +115,16 @@ class ShapesTests {
   }
 
   @Test
+  void everyLifecycleFromEveryPositionBootsAsOftenAsItSays() throws Exception {
+    assertAllPass(run(Map.of(), EveryPositionTestCase.class), 2);
+    Map<String, Long> expected = Map.of("clsMethod", 2L, "clsClass", 1L, "clsRun", 1L,
+        "staticClass", 1L, "staticRun", 1L, "instMethod", 2L, "instClass", 1L, "instRun", 1L,
+        "method", 1L);
+    expected.forEach((name, n) -> assertThat(creates(name)).as(name).isEqualTo(n));
+    expected.forEach((name, n) -> assertThat(destroys(name)).as(name + " destroyed").isEqualTo(n));
+  }
+
+  @Test
   void staticFieldIsOnePerClass() throws Exception {
     assertAllPass(run(Map.of(), StaticFieldTestCase.class), 2);
     assertThat(creates("once")).isEqualTo(1);
@@ -213,6 +223,35 @@ class ShapesTests {
 
     @Test
     void unnamed(InetAddress ip) {}
+  }
+
+  @MirageUnikernel(name = "clsMethod", kernel = "${fake.kernel}", lifecycle = Lifecycle.PER_METHOD)
+  @MirageUnikernel(name = "clsClass", kernel = "${fake.kernel}")
+  @MirageUnikernel(name = "clsRun", kernel = "${fake.kernel}", lifecycle = Lifecycle.PER_RUN)
+  static class EveryPositionTestCase {
+    @MirageUnikernel(kernel = "${fake.kernel}")
+    static Unikernel staticClass;
+    @MirageUnikernel(kernel = "${fake.kernel}", lifecycle = Lifecycle.PER_RUN)
+    static Unikernel staticRun;
+    @MirageUnikernel(kernel = "${fake.kernel}")
+    Unikernel instMethod;
+    @MirageUnikernel(kernel = "${fake.kernel}", lifecycle = Lifecycle.PER_CLASS)
+    Unikernel instClass;
+    @MirageUnikernel(kernel = "${fake.kernel}", lifecycle = Lifecycle.PER_RUN)
+    Unikernel instRun;
+
+    @Test
+    void first(@UnikernelName("clsMethod") Unikernel a, @UnikernelName("clsRun") Unikernel b) {
+      assertThat(List.of(a, b, staticClass, staticRun, instMethod, instClass, instRun))
+          .doesNotContainNull();
+    }
+
+    @Test
+    @MirageUnikernel(name = "method", kernel = "${fake.kernel}")
+    void second(@UnikernelName("method") Unikernel m, @UnikernelName("clsClass") Unikernel c) {
+      assertThat(List.of(m, c, staticClass, staticRun, instMethod, instClass, instRun))
+          .doesNotContainNull();
+    }
   }
 
   static class StaticFieldTestCase {
