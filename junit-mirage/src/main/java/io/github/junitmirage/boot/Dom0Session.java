@@ -51,8 +51,15 @@ public final class Dom0Session implements AutoCloseable {
     RunTag tag = RunTag.random();
     XlCommands xl = new XlCommands(sudo);
     Duration t = timeouts.command();
-    dom0.exec(List.of("mkdir", "-p", workDir + "/images", workDir + "/runs/" + tag), t)
-        .orThrow("creating the work folder " + workDir);
+    ExecResult prepared = dom0.exec(List.of("sh", "-c", Scripts.PREPARE, "prepare", workDir,
+        tag.value()), t);
+    if (prepared.exitStatus() == 3) {
+      throw new Dom0CommandException("refusing the work folder on dom0 " + dom0.describe() + ": "
+          + prepared.stderr().strip() + "; whoever can write there can change a config between its "
+          + "upload and xl create. Remove it, or set junit.mirage.dom0.workDir to a folder of "
+          + "your own", prepared);
+    }
+    prepared.orThrow("creating the work folder " + workDir);
     checkXl(dom0, xl, t);
     List<String> sweep = new ArrayList<>(List.of("sh", "-c", Scripts.SWEEP, "sweep", workDir,
         tag.value()));
@@ -120,7 +127,7 @@ public final class Dom0Session implements AutoCloseable {
     }
     dom0.exec(List.of("mkdir", "-p", dir), t).orThrow("creating " + dir);
     try (InputStream in = Files.newInputStream(local)) {
-      dom0.upload(in, remote, timeouts.upload());
+      dom0.upload(in, Files.size(local), sum, remote, timeouts.upload());
     } catch (IOException e) {
       throw new io.github.junitmirage.MirageException("cannot read " + local + ": " + e.getMessage(), e);
     }
@@ -130,7 +137,8 @@ public final class Dom0Session implements AutoCloseable {
   /** Writes a domain's xl config into the run folder and returns its path on dom0. */
   public String uploadConfig(String domainName, String text) {
     String remote = runDir() + "/" + domainName + ".xl";
-    dom0.upload(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), remote,
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    dom0.upload(new ByteArrayInputStream(bytes), bytes.length, Hashing.sha256(bytes), remote,
         timeouts.command());
     return remote;
   }

@@ -27,6 +27,14 @@ final class Hashing {
     return CACHE.computeIfAbsent(key, k -> digest(file));
   }
 
+  static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String digest(Path file) {
     try (InputStream in = new DigestInputStream(Files.newInputStream(file),
         MessageDigest.getInstance("SHA-256"))) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 final class Scripts {
   static final String WATCHDOG = load("watchdog.sh");
   static final String SWEEP = load("sweep.sh");
+  static final String PREPARE = load("prepare.sh");
 
   private Scripts() {}
 

@@ -21,7 +21,11 @@ public interface Dom0 extends AutoCloseable {
   RemoteProcess start(List<String> command);
 
   /** Writes bytes to a file on dom0 (parent folders must exist), replacing it atomically. */
-  void upload(InputStream content, String remotePath, Duration timeout);
+  /**
+   * Writes a file on dom0: to {@code <path>.part} first, renamed only once its size and SHA-256
+   * on dom0 match, so a cut connection never leaves a truncated file that later runs trust.
+   */
+  void upload(InputStream content, long size, String sha256, String remotePath, Duration timeout);
 
   /**
    * A loopback address on this machine whose connections dom0 carries on to {@code target}:

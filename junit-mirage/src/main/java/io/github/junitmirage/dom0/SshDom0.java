@@ -92,11 +92,22 @@ public final class SshDom0 implements Dom0 {
   }
 
   @Override
-  public void upload(InputStream content, String remotePath, Duration timeout) {
+  public void upload(InputStream content, long size, String sha256, String remotePath,
+      Duration timeout) {
     // Over exec rather than SFTP: any dom0 with a shell takes it, no subsystem needed.
-    run(List.of("sh", "-c", "cat >\"$1.part\" && mv -f \"$1.part\" \"$1\"", "upload", remotePath),
-        content, timeout).orThrow("writing " + remotePath);
+    run(List.of("sh", "-c", UPLOAD, "upload", remotePath, Long.toString(size), sha256), content,
+        timeout).orThrow("writing " + remotePath);
   }
+
+  private static final String UPLOAD = "cat >\"$1.part\" || exit 1\n"
+      + "got=$(stat -c %s \"$1.part\")\n"
+      + "if [ \"$got\" != \"$2\" ]; then\n"
+      + "  echo \"received $got of $2 bytes\" >&2; rm -f \"$1.part\"; exit 4\n"
+      + "fi\n"
+      + "if ! echo \"$3  $1.part\" | sha256sum -c --status; then\n"
+      + "  echo \"SHA-256 differs from $3\" >&2; rm -f \"$1.part\"; exit 4\n"
+      + "fi\n"
+      + "mv -f \"$1.part\" \"$1\"\n";
 
   @Override
   public InetSocketAddress forward(InetSocketAddress target) {

@@ -30,7 +30,10 @@ public final class MirageSettings {
       "junit.mirage.dom0.insecureAcceptAnyHostKey";
   /** Run xl with {@code sudo -n}. Default true. */
   public static final String DOM0_SUDO = "junit.mirage.dom0.sudo";
-  /** Folder on dom0 for uploads and configs. Default {@code /tmp/junit-mirage}. */
+  /**
+   * Folder on dom0 for uploads and configs, created with mode 700 and refused when another user
+   * owns it or others can write to it. Default {@code /tmp/junit-mirage-<dom0 user>}.
+   */
   public static final String DOM0_WORK_DIR = "junit.mirage.dom0.workDir";
   /**
    * Seconds of silence from dom0 before an SSH keep-alive; after three unanswered ones the

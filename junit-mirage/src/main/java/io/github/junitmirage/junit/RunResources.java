@@ -84,15 +84,17 @@ final class RunResources implements AutoCloseable {
     Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
     Path defaultKey = Files.exists(ssh.resolve("id_ed25519")) || !Files.exists(ssh.resolve("id_rsa"))
         ? ssh.resolve("id_ed25519") : ssh.resolve("id_rsa");
+    String user = s.get(MirageSettings.DOM0_USER, "mirage");
     return new Dom0Settings(host,
         s.integer(MirageSettings.DOM0_PORT, 22),
-        s.get(MirageSettings.DOM0_USER, "mirage"),
+        user,
         Path.of(s.get(MirageSettings.DOM0_KEY, defaultKey.toString())),
         Path.of(s.get(MirageSettings.DOM0_KNOWN_HOSTS, ssh.resolve("known_hosts").toString())),
         s.get(MirageSettings.DOM0_HOST_KEY).orElse(null),
         s.bool(MirageSettings.DOM0_INSECURE_ACCEPT_ANY_HOST_KEY, false),
         s.bool(MirageSettings.DOM0_SUDO, true),
-        s.get(MirageSettings.DOM0_WORK_DIR, "/tmp/junit-mirage"),
+        s.get(MirageSettings.DOM0_WORK_DIR,
+            "/tmp/junit-mirage-" + user.replaceAll("[^A-Za-z0-9_.-]", "_")),
         timeouts.scale(Duration.ofSeconds(20)),
         Duration.ofSeconds(s.integer(MirageSettings.DOM0_ALIVE_INTERVAL_SECONDS,
             (int) Dom0Settings.DEFAULT_ALIVE_INTERVAL.toSeconds())));

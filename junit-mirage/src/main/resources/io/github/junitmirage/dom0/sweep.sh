@@ -1,20 +1,28 @@
 # junit-mirage start-up sweep: $1 = work folder, $2 = this run's tag, then the xl command.
-# Destroys domains whose name ends in a run tag (-jm + 10 hex digits) when that run's watchdog is
-# no longer alive, and removes such runs' folders. Never touches other domains or live runs.
-# Prints one line per destroyed domain.
+# A run is alive while its watchdog holds the lock on its folder (flock). For each dead run of this
+# work folder, destroys the domains it recorded (one <name>.xl config per domain it created) that
+# it did not mark as kept, and removes the folder. Never touches a name it did not create, another
+# work folder or a live run; what it cannot remove it reports and leaves. Prints one line each.
 work=$1; self=$2; shift 2
-alive() { [ -f "$work/runs/$1/watchdog.pid" ] && kill -0 "$(cat "$work/runs/$1/watchdog.pid")" 2>/dev/null; }
-kept() { grep -qxF "$2" "$work/runs/$1/keep" 2>/dev/null; }
-for d in $("$@" list 2>/dev/null | awk 'NR > 1 { print $1 }' | grep -E -- '-jm[0-9a-f]{10}$'); do
-  tag=${d##*-}
-  [ "$tag" = "$self" ] && continue
-  if ! alive "$tag" && ! kept "$tag" "$d"; then
-    "$@" destroy "$d" >/dev/null 2>&1 && echo "destroyed $d"
-  fi
-done
 for dir in "$work"/runs/jm*; do
   [ -d "$dir" ] || continue
   tag=${dir##*/}
   [ "$tag" = "$self" ] && continue
-  alive "$tag" || [ -s "$dir/keep" ] || rm -rf "$dir"
+  if [ ! -e "$dir/lock" ]; then
+    # No watchdog ever started: a run that is just starting, or one that died an hour ago.
+    [ -n "$(find "$dir" -maxdepth 0 -mmin +60)" ] || continue
+  elif ! flock -n "$dir/lock" true 2>/dev/null; then
+    continue
+  fi
+  for config in "$dir"/*.xl; do
+    [ -f "$config" ] || continue
+    d=${config##*/}; d=${d%.xl}
+    grep -qxF "$d" "$dir/keep" 2>/dev/null && continue
+    if "$@" list "$d" >/dev/null 2>&1; then
+      "$@" destroy "$d" >/dev/null 2>&1 && echo "destroyed $d" || echo "could not destroy $d"
+    fi
+  done
+  [ -s "$dir/keep" ] && continue
+  rm -rf "$dir" 2>/dev/null || echo "could not remove $dir"
 done
+exit 0

@@ -1,12 +1,22 @@
 # junit-mirage run watchdog: $1 = run tag, $2 = run folder, then the xl command (xl or sudo -n xl).
-# Blocks until its SSH channel closes (the test run ended, or its JVM died), then destroys the
-# run's domains except those listed in the run folder's "keep" file.
+# Holds the lock on the run folder (the sweep's sign of life) and blocks until its SSH channel
+# closes (the run ended, or its JVM died); then destroys the domains the run created (one
+# <name>.xl config each) except those listed in "keep", again a few seconds later for an
+# `xl create` that was still building when the JVM died, and removes the folder.
 tag=$1; rundir=$2; shift 2
 trap '' HUP PIPE INT
-mkdir -p "$rundir" && echo $$ >"$rundir/watchdog.pid"
+mkdir -p "$rundir" || exit 1
+exec 9>"$rundir/lock"
+flock -n 9 || { echo "run $tag is already watched" >&2; exit 1; }
 echo watching
 cat >/dev/null
-for d in $("$@" list 2>/dev/null | awk -v t="-$tag" 'NR > 1 && length($1) > length(t) && substr($1, length($1) - length(t) + 1) == t { print $1 }'); do
-  grep -qxF "$d" "$rundir/keep" 2>/dev/null || "$@" destroy "$d" >/dev/null 2>&1
+for pause in 0 2 5; do
+  sleep "$pause"
+  for config in "$rundir"/*.xl; do
+    [ -f "$config" ] || continue
+    d=${config##*/}; d=${d%.xl}
+    grep -qxF "$d" "$rundir/keep" 2>/dev/null && continue
+    "$@" list "$d" >/dev/null 2>&1 && "$@" destroy "$d" >/dev/null 2>&1
+  done
 done
-if [ -s "$rundir/keep" ]; then rm -f "$rundir/watchdog.pid"; else rm -rf "$rundir"; fi
+if [ -s "$rundir/keep" ]; then rm -f "$rundir/lock"; else rm -rf "$rundir"; fi

@@ -71,7 +71,6 @@ class LeakPreventionIT {
     Duration gone = Duration.ofNanos(System.nanoTime() - t0);
     System.out.printf("FAULT %-60s -> domain gone after %d ms%n", "test JVM killed with SIGKILL", gone.toMillis());
     assertThat(domains()).as("domains of the killed run").noneMatch(d -> d.endsWith(tag));
-    assertThat(gone).isLessThan(Duration.ofSeconds(30));
     assertThat(domains()).contains("notours", liveDomain.domainName());
     assertThat(observer.exec(List.of("test", "-e", QemuXenLab.WORK_DIR + "/runs/" + tag),
         Duration.ofSeconds(30)).exitStatus()).as("run folder of the killed run removed").isEqualTo(1);
@@ -79,15 +78,23 @@ class LeakPreventionIT {
 
   @Test
   void sweepRemovesDomainsOfDeadRunsOnly() {
+    // A dead run: its folder records the domain it created (its config), no watchdog holds the lock.
+    String deadRun = QemuXenLab.WORK_DIR + "/runs/jm0123456789";
     String dead = "stale-jm0123456789";
-    createRaw(observer, dead);
-    observer.exec(List.of("mkdir", "-p", QemuXenLab.WORK_DIR + "/runs/jm0123456789"), Duration.ofSeconds(30))
-        .orThrow("mkdir");
+    observer.exec(List.of("mkdir", "-p", deadRun), Duration.ofSeconds(30)).orThrow("mkdir");
+    observer.exec(List.of("touch", deadRun + "/lock"), Duration.ofSeconds(30)).orThrow("touch");
+    createRaw(observer, dead, deadRun + "/" + dead + ".xl");
+    // An operator's domain that merely looks like one of ours, with the dead run's very tag.
+    String lookAlike = "backup-jm0123456789";
+    createRaw(observer, lookAlike);
     try (Dom0Session next = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, Timeouts.of(1))) {
-      assertThat(domains()).doesNotContain(dead).contains("notours", liveDomain.domainName());
+      assertThat(domains()).doesNotContain(dead)
+          .contains("notours", lookAlike, liveDomain.domainName());
       assertThat(observer.exec(List.of("test", "-e", QemuXenLab.WORK_DIR + "/runs/jm0123456789"),
           Duration.ofSeconds(30)).exitStatus()).isEqualTo(1);
       assertThat(next.tag()).isNotEqualTo(live.tag());
+    } finally {
+      observer.exec(List.of("xl", "destroy", lookAlike), Duration.ofSeconds(30));
     }
   }
 
@@ -113,14 +120,19 @@ class LeakPreventionIT {
 
   /** A domain created behind junit-mirage's back with plain xl, running the silent stand-in. */
   static void createRaw(Dom0 dom0, String name) {
+    createRaw(dom0, name, "/tmp/" + name + ".xl");
+  }
+
+  static void createRaw(Dom0 dom0, String name, String configPath) {
     String images = QemuXenLab.WORK_DIR + "/images";
     String config = "name = '" + name + "'\ntype = 'pv'\nmemory = 96\nkernel = '"
         + dom0.exec(List.of("sh", "-c", "ls " + images + "/*/standin-vmlinux"), Duration.ofSeconds(30)).stdout().strip()
         + "'\nramdisk = '"
         + dom0.exec(List.of("sh", "-c", "ls " + images + "/*/standin-initrd.img"), Duration.ofSeconds(30)).stdout().strip()
         + "'\ncmdline = 'console=hvc0 quiet mirage.behaviour=hang'\n";
-    dom0.upload(new ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)), "/tmp/" + name + ".xl",
+    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
+    dom0.upload(new ByteArrayInputStream(bytes), bytes.length, Hashing.sha256(bytes), configPath,
         Duration.ofSeconds(30));
-    dom0.exec(List.of("xl", "create", "/tmp/" + name + ".xl"), Duration.ofSeconds(60)).orThrow("xl create " + name);
+    dom0.exec(List.of("xl", "create", configPath), Duration.ofSeconds(60)).orThrow("xl create " + name);
   }
 }

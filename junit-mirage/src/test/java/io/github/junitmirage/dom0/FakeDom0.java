@@ -90,8 +90,13 @@ public final class FakeDom0 implements AutoCloseable {
 
   /** Settings that reach this fake with its host key pinned, xl through sudo. */
   public Dom0Settings settings() {
+    return settings("/tmp/junit-mirage");
+  }
+
+  /** The same, with another work folder. */
+  public Dom0Settings settings(String workDir) {
     return new Dom0Settings("127.0.0.1", port(), "mirage", clientKey, null, hostKeyLine(), false,
-        true, "/tmp/junit-mirage", Duration.ofSeconds(10));
+        true, workDir, Duration.ofSeconds(10));
   }
 
   /** Every command received so far, split into words. */

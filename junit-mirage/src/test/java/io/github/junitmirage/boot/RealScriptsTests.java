@@ -1,0 +1,166 @@
+package io.github.junitmirage.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.github.junitmirage.DestroyMode;
+import io.github.junitmirage.dom0.Dom0;
+import io.github.junitmirage.dom0.Dom0CommandException;
+import io.github.junitmirage.dom0.Dom0Settings;
+import io.github.junitmirage.dom0.FakeDom0;
+import io.github.junitmirage.dom0.ShellDom0;
+import io.github.junitmirage.dom0.SshDom0;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * junit-mirage's dom0 scripts (work folder set-up, upload, sweep, watchdog) run for real in
+ * {@code /bin/sh} against a strict fake {@code xl} ({@link ShellDom0}): each protection is shown
+ * by a test that fails when the script is replaced by a no-op.
+ */
+class RealScriptsTests {
+  private static final String CONSOLE = "Solo5: Bindings version v0.8.0\r\n"
+      + "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, "
+      + "routers: 10.0.0.1\r\n";
+  private ShellDom0 shell;
+  private FakeDom0 fake;
+  private String work;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    shell = new ShellDom0();
+    shell.console(CONSOLE);
+    fake = FakeDom0.start(shell);
+    work = shell.root().resolve("work").toString();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : open) {
+      try {
+        c.close();
+      } catch (RuntimeException ignored) {
+        // a test may have cut it already
+      }
+    }
+    fake.close();
+    shell.close();
+  }
+
+  @Test
+  void watchdogDestroysTheRunsDomainsWhenItsConnectionEnds() throws Exception {
+    Dom0Session session = session();
+    String domain = launch(session, "www");
+    assertThat(shell.domains()).containsExactly(domain);
+
+    fake.dropConnections(); // the test host is gone: crashed, killed, or cut off
+
+    await("the watchdog destroying " + domain).atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100)).until(() -> shell.domains().isEmpty());
+    await("the run folder removed").atMost(Duration.ofSeconds(30))
+        .until(() -> !Files.exists(Path.of(session.runDir())));
+  }
+
+  @Test
+  void sweepDestroysOnlyWhatDeadRunsOfItsOwnFolderCreated() throws Exception {
+    Path runs = Files.createDirectories(Path.of(work, "runs"));
+    deadRun(runs, "jm0123456789", "stale-jm0123456789", false);
+    deadRun(runs, "jm0123456788", "kept-jm0123456788", true);
+    shell.createDomain("backup-jm0123456789"); // an operator's, named like ours
+    shell.createDomain("other-jmaaaaaaaaaa"); // a run with another work folder
+    Dom0Session live = session();
+    String liveDomain = launch(live, "live");
+
+    session(); // its start-up sweep
+
+    assertThat(shell.domains()).containsExactlyInAnyOrder("backup-jm0123456789",
+        "other-jmaaaaaaaaaa", "kept-jm0123456788", liveDomain);
+    assertThat(runs.resolve("jm0123456789")).doesNotExist();
+    assertThat(runs.resolve("jm0123456788")).exists();
+    assertThat(Path.of(live.runDir())).exists();
+  }
+
+  @Test
+  void aWorkFolderOthersCanWriteToIsRefused() throws Exception {
+    Path dir = Files.createDirectories(Path.of(work));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertThatThrownBy(this::session).isInstanceOf(Dom0CommandException.class)
+        .hasMessageContaining("refusing the work folder on dom0")
+        .hasMessageContaining("work folder " + work + " can be written by others (mode 777)")
+        .hasMessageContaining("set junit.mirage.dom0.workDir to a folder of your own");
+  }
+
+  @Test
+  void aNewWorkFolderIsPrivate() throws Exception {
+    session();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(work))))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void aTruncatedOrAlteredUploadIsNeverRenamedIntoPlace() throws Exception {
+    Files.createDirectories(Path.of(work));
+    Dom0 dom0 = SshDom0.connect(fake.settings(work));
+    open.add(dom0);
+    byte[] kernel = "0123456789".getBytes(StandardCharsets.UTF_8);
+    String target = work + "/www.xen";
+
+    assertThatThrownBy(() -> dom0.upload(new ByteArrayInputStream(kernel), 20,
+        Hashing.sha256(kernel), target, Duration.ofSeconds(10)))
+        .hasMessageContaining("received 10 of 20 bytes");
+    assertThatThrownBy(() -> dom0.upload(new ByteArrayInputStream(kernel), 10,
+        Hashing.sha256("something else".getBytes(StandardCharsets.UTF_8)), target,
+        Duration.ofSeconds(10)))
+        .hasMessageContaining("SHA-256 differs");
+    assertThat(Path.of(target)).doesNotExist();
+    assertThat(Path.of(target + ".part")).doesNotExist();
+
+    dom0.upload(new ByteArrayInputStream(kernel), 10, Hashing.sha256(kernel), target,
+        Duration.ofSeconds(10));
+    assertThat(Path.of(target)).hasBinaryContent(kernel);
+  }
+
+  private void deadRun(Path runs, String tag, String domain, boolean kept) throws Exception {
+    Path dir = Files.createDirectories(runs.resolve(tag));
+    Files.writeString(dir.resolve("lock"), "");
+    Files.writeString(dir.resolve(domain + ".xl"), "name = '" + domain + "'\n");
+    if (kept) {
+      Files.writeString(dir.resolve("keep"), domain + "\n");
+    }
+    shell.createDomain(domain);
+  }
+
+  private Dom0Session session() {
+    Dom0Settings s = fake.settings(work);
+    Dom0Session session = Dom0Session.open(SshDom0.connect(s), s.sudo(), s.workDir(),
+        Timeouts.of(1));
+    open.add(session);
+    return session;
+  }
+
+  private String launch(Dom0Session session, String name) throws Exception {
+    Path kernel = Files.createTempFile("real-scripts-", ".xen");
+    Files.writeString(kernel, "not really a kernel");
+    UnikernelSpec spec = new UnikernelSpec(name, kernel, Optional.empty(), "pvh", 64, "br0",
+        Optional.empty(), "", List.of(), Optional.empty(), Optional.empty(), 200,
+        Duration.ofSeconds(30), Duration.ofSeconds(5), DestroyMode.ALWAYS, Set.of());
+    String domain = session.tag().domainName(name);
+    UnikernelLauncher.launch(spec, session, HttpClients.throughDom0(session.dom0(),
+        session.timeouts()), domain, "02:00:00:00:00:01");
+    return domain;
+  }
+}

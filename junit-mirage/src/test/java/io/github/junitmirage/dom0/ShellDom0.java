@@ -1,0 +1,141 @@
+package io.github.junitmirage.dom0;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A dom0 whose commands run in a real {@code /bin/sh} on this machine, so junit-mirage's own
+ * scripts (prepare, sweep, watchdog, upload) run as they would on dom0, against a strict fake
+ * {@code xl} that keeps its domains as files and fails on any command it does not know.
+ */
+public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
+  private static final String XL = """
+      #!/bin/sh
+      # A strict fake xl: list [NAME], create -c FILE, domid NAME, destroy NAME; nothing else.
+      state=${FAKE_XL:?}
+      row() { printf '%-40s %5s   128     1     -b----       0.5\\n' "$1" "$(cat "$state/domains/$1")"; }
+      case "$1" in
+        list)
+          echo "Name                                        ID   Mem VCPUs	State	Time(s)"
+          if [ $# -eq 1 ]; then
+            printf '%-40s %5s  1024     2     r-----      10.0\\n' Domain-0 0
+            for f in "$state"/domains/*; do if [ -f "$f" ]; then row "${f##*/}"; fi; done
+          else
+            [ -f "$state/domains/$2" ] || { echo "$2 is an invalid domain identifier (rc=-6)" >&2; exit 1; }
+            row "$2"
+          fi ;;
+        create)
+          [ "$2" = -c ] && [ $# -eq 3 ] || { echo "fake xl: unexpected: create $*" >&2; exit 2; }
+          name=$(sed -n "s/^name = '\\(.*\\)'$/\\1/p" "$3")
+          [ -n "$name" ] || { echo "fake xl: no name in $3" >&2; exit 2; }
+          [ -f "$state/domains/$name" ] && { echo "domain $name already exists" >&2; exit 1; }
+          n=$(( $(cat "$state/next" 2>/dev/null || echo 0) + 1 )); echo "$n" >"$state/next"
+          echo "$n" >"$state/domains/$name"
+          echo "Parsing config from $3" >&2
+          cat "$state/console" 2>/dev/null
+          while [ -f "$state/domains/$name" ]; do sleep 0.2; done ;;
+        domid)
+          [ -f "$state/domains/$2" ] || { echo "$2 is an invalid domain identifier" >&2; exit 1; }
+          cat "$state/domains/$2" ;;
+        destroy)
+          [ -f "$state/domains/$2" ] || { echo "$2 is an invalid domain identifier (rc=-6)" >&2; exit 1; }
+          rm -f "$state/domains/$2" ;;
+        *) echo "fake xl: unknown command: $*" >&2; exit 2 ;;
+      esac
+      """;
+  private static final String SUDO = "#!/bin/sh\n[ \"$1\" = -n ] && shift\nexec \"$@\"\n";
+
+  private final Path root;
+  private final Path bin;
+  private final Path state;
+  private final List<Process> processes = new CopyOnWriteArrayList<>();
+
+  public ShellDom0() throws IOException {
+    root = Files.createTempDirectory("shell-dom0-");
+    bin = Files.createDirectory(root.resolve("bin"));
+    state = Files.createDirectories(root.resolve("xl/domains")).getParent();
+    executable(bin.resolve("xl"), XL);
+    executable(bin.resolve("sudo"), SUDO);
+  }
+
+  private static void executable(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  /** A folder on "dom0" (this machine) for a work folder, private to this fake. */
+  public Path root() {
+    return root;
+  }
+
+  /** What {@code xl create -c} prints for every domain from now on. */
+  public void console(String text) throws IOException {
+    Files.writeString(state.resolve("console"), text);
+  }
+
+  /** The domains the fake xl has, by name. */
+  public List<String> domains() throws IOException {
+    try (var files = Files.list(state.resolve("domains"))) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** Creates a domain behind junit-mirage's back, as another run or an operator would. */
+  public void createDomain(String name) throws IOException {
+    Files.writeString(state.resolve("domains").resolve(name), "99\n");
+  }
+
+  @Override
+  public int run(List<String> argv, InputStream in, OutputStream out, OutputStream err)
+      throws Exception {
+    // Through sh, so that the command is looked up in this fake's PATH, not the JVM's.
+    List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\"", "sh"));
+    command.addAll(argv);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    pb.environment().put("FAKE_XL", state.toString());
+    Process p = pb.start();
+    processes.add(p);
+    Thread stdin = new Thread(() -> {
+      try (OutputStream toProcess = p.getOutputStream()) {
+        in.transferTo(toProcess);
+      } catch (IOException e) {
+        // the process ended first, or the channel broke: either way its stdin is closed
+      }
+    }, "shell-dom0-stdin");
+    stdin.setDaemon(true);
+    stdin.start();
+    Thread stderr = new Thread(() -> copy(p.getErrorStream(), err), "shell-dom0-stderr");
+    stderr.start();
+    copy(p.getInputStream(), out);
+    stderr.join();
+    return p.waitFor();
+  }
+
+  private static void copy(InputStream from, OutputStream to) {
+    byte[] buffer = new byte[8192];
+    try {
+      int n;
+      while ((n = from.read(buffer)) >= 0) {
+        to.write(buffer, 0, n);
+        to.flush();
+      }
+    } catch (IOException e) {
+      // the channel went away; the process keeps running, as it would on dom0
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (Process p : processes) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
+}
