@@ -18,7 +18,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A dom0 reached over SSH with JSch: one session, many channels.
+ * A dom0 reached over SSH with JSch: one session for the run, more when its channels run out.
+ *
+ * <p>A stock OpenSSH allows {@code MaxSessions 10} exec channels per connection, and every
+ * console holds one for as long as its unikernel lives; so a connection carries at most
+ * {@link #CHANNELS_PER_CONNECTION} channels and the next one opens another connection (the first
+ * stays the run's: its watchdog, its port forwards).
  *
  * <p>Host keys are verified against a pinned key or a known_hosts file; accepting any key happens
  * only when {@link Dom0Settings#insecureAcceptAnyHostKey()} says so.
@@ -26,13 +31,31 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SshDom0 implements Dom0 {
   private static final System.Logger LOG = System.getLogger("junit-mirage.dom0");
 
+  /** Channels per connection: stock sshd's MaxSessions 10, less room for a straggler. */
+  static final int CHANNELS_PER_CONNECTION = 8;
+
   private final Dom0Settings settings;
   private final Session session;
+  private final List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<InetSocketAddress, InetSocketAddress> forwards = new ConcurrentHashMap<>();
+
+  /** One SSH connection and the exec channels it carries. */
+  private record Connection(Session session, List<ChannelExec> channels) {
+    int open() {
+      channels.removeIf(ChannelExec::isClosed);
+      return channels.size();
+    }
+  }
 
   private SshDom0(Dom0Settings settings, Session session) {
     this.settings = settings;
     this.session = session;
+    connections.add(new Connection(session, newChannelList()));
+  }
+
+  /** {@return how many SSH connections carry this dom0's channels now} */
+  public int connectionCount() {
+    return (int) connections.stream().filter(c -> c.session().isConnected()).count();
   }
 
   /** Connects and logs in, or throws a {@link Dom0ConnectionException} saying what to fix. */
@@ -74,18 +97,20 @@ public final class SshDom0 implements Dom0 {
       throw lost("running " + ShellQuoting.join(command), e);
     } finally {
       channel.disconnect();
+      release(channel);
     }
   }
 
   @Override
   public RemoteProcess start(List<String> command) {
     ChannelExec channel = openExec(command);
-    SshRemoteProcess process = new SshRemoteProcess(channel);
+    SshRemoteProcess process = new SshRemoteProcess(channel, () -> release(channel));
     try {
       process.connect(settings.silenceLimit().compareTo(settings.connectTimeout()) < 0
           ? settings.silenceLimit() : settings.connectTimeout());
     } catch (IOException | JSchException e) {
       channel.disconnect();
+      release(channel);
       throw lost("starting " + ShellQuoting.join(command), e);
     }
     return process;
@@ -139,20 +164,53 @@ public final class SshDom0 implements Dom0 {
 
   @Override
   public void close() {
-    session.disconnect();
+    for (Connection c : connections) {
+      c.session().disconnect();
+    }
   }
 
   private ChannelExec openExec(List<String> command) {
     try {
-      ChannelExec channel = (ChannelExec) session.openChannel("exec");
+      Connection c = connectionWithRoom();
+      ChannelExec channel = (ChannelExec) c.session().openChannel("exec");
       if (channel == null) { // JSch's answer once the transport is gone
         throw new JSchException("the SSH session is down");
       }
       channel.setCommand(ShellQuoting.join(command));
+      c.channels().add(channel);
       return channel;
     } catch (JSchException e) {
       throw lost("opening a channel for " + ShellQuoting.join(command), e);
     }
+  }
+
+  private static List<ChannelExec> newChannelList() {
+    return java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  }
+
+  /** Forgets a channel we disconnected (one the far end closed is forgotten on its own). */
+  private void release(ChannelExec channel) {
+    for (Connection c : connections) {
+      c.channels().remove(channel);
+    }
+  }
+
+  /** The live connection with the fewest channels, or a new one when all are at the budget. */
+  private synchronized Connection connectionWithRoom() {
+    if (!session.isConnected()) {
+      return connections.get(0); // the run's connection is gone: fail on it, as before
+    }
+    connections.removeIf(c -> c.session() != session && !c.session().isConnected());
+    Connection least = connections.stream()
+        .min(java.util.Comparator.comparingInt(Connection::open)).orElseThrow();
+    if (least.open() < CHANNELS_PER_CONNECTION) {
+      return least;
+    }
+    Connection more = new Connection(SshSessions.open(settings), newChannelList());
+    connections.add(more);
+    LOG.log(System.Logger.Level.DEBUG, "dom0 " + describe() + ": connection " + connections.size()
+        + " for more than " + CHANNELS_PER_CONNECTION * (connections.size() - 1) + " channels");
+    return more;
   }
 
   private Dom0ConnectionException lost(String what, Exception cause) {

@@ -14,8 +14,11 @@ final class SshRemoteProcess implements Dom0.RemoteProcess {
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
   private InputStream stdout;
 
-  SshRemoteProcess(ChannelExec channel) {
+  private final Runnable onClose;
+
+  SshRemoteProcess(ChannelExec channel, Runnable onClose) {
     this.channel = channel;
+    this.onClose = onClose;
   }
 
   void connect(Duration timeout) throws IOException, JSchException {
@@ -40,5 +43,6 @@ final class SshRemoteProcess implements Dom0.RemoteProcess {
   @Override
   public void close() {
     channel.disconnect();
+    onClose.run();
   }
 }

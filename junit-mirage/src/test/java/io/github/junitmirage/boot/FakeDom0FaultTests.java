@@ -93,6 +93,25 @@ class FakeDom0FaultTests {
   }
 
   @Test
+  void sixteenUnikernelsOnADom0ThatAllowsTenChannelsPerConnection() throws Exception {
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      FakeDom0.print(out, LEASE);
+      Thread.sleep(120_000);
+    }), 10);
+    session = open(1);
+    List<RunningUnikernel> running = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        running.add(launch("www" + i, Duration.ofSeconds(30)));
+      }
+      assertThat(running).allMatch(RunningUnikernel::isRunning);
+      assertThat(((SshDom0) session.dom0()).connectionCount()).isGreaterThanOrEqualTo(2);
+    } finally {
+      running.forEach(RunningUnikernel::close);
+    }
+  }
+
+  @Test
   void xlThatHangs() throws Exception {
     fake = FakeDom0.start((argv, in, out, err) -> {
       if (argv.contains("xl")) {

@@ -72,8 +72,11 @@ class LeakPreventionIT {
     System.out.printf("FAULT %-60s -> domain gone after %d ms%n", "test JVM killed with SIGKILL", gone.toMillis());
     assertThat(domains()).as("domains of the killed run").noneMatch(d -> d.endsWith(tag));
     assertThat(domains()).contains("notours", liveDomain.domainName());
-    assertThat(observer.exec(List.of("test", "-e", QemuXenLab.WORK_DIR + "/runs/" + tag),
-        Duration.ofSeconds(30)).exitStatus()).as("run folder of the killed run removed").isEqualTo(1);
+    // The watchdog looks again 2 and 5 s later (an xl create may still have been building).
+    org.awaitility.Awaitility.await("run folder of the killed run removed")
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .until(() -> observer.exec(List.of("test", "-e", QemuXenLab.WORK_DIR + "/runs/" + tag),
+            Duration.ofSeconds(30)).exitStatus() == 1);
   }
 
   @Test

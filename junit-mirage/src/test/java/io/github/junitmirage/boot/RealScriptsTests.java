@@ -57,7 +57,22 @@ class RealScriptsTests {
       }
     }
     fake.close();
+    assertThat(shell.sudoRefused()).as("commands run through sudo other than xl").isEmpty();
     shell.close();
+  }
+
+  @Test
+  void evidenceIsCollectedWithTheSudoersLineThatAllowsXlOnly() throws Exception {
+    Dom0Session session = session();
+    String domain = launch(session, "failing");
+
+    java.util.Map<String, String> files = Evidence.collect(session, domain);
+
+    assertThat(files.get("xl-list-l.txt")).contains("\"name\": \"" + domain + "\"");
+    assertThat(files.get("xl-dmesg-tail.txt")).contains("(XEN) fake hypervisor log");
+    assertThat(files.get("xl-log-tail.txt")).startsWith("(not collected: tail /var/log/xen/xl-"
+        + domain + ".log failed: ");
+    assertThat(files.get("xenconsoled-guest-log.txt")).startsWith("(not collected: ");
   }
 
   @Test

@@ -46,6 +46,11 @@ public final class FakeDom0 implements AutoCloseable {
   }
 
   public static FakeDom0 start(Script script) throws Exception {
+    return start(script, Integer.MAX_VALUE);
+  }
+
+  /** A fake that, like a stock OpenSSH ({@code MaxSessions 10}), refuses more channels than that. */
+  public static FakeDom0 start(Script script, int maxChannelsPerConnection) throws Exception {
     Path dir = Files.createTempDirectory("fake-dom0-");
     Path clientKey = dir.resolve("id_ecdsa");
     Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-m", "PEM",
@@ -57,6 +62,8 @@ public final class FakeDom0 implements AutoCloseable {
     generator.initialize(256);
     KeyPair hostKey = generator.generateKeyPair();
     SshServer server = SshServer.setUpDefaultServer();
+    org.apache.sshd.core.CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server,
+        maxChannelsPerConnection);
     server.setHost("127.0.0.1");
     server.setPort(0);
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));

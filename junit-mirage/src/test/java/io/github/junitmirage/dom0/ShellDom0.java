@@ -22,6 +22,11 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
       row() { printf '%-40s %5s   128     1     -b----       0.5\\n' "$1" "$(cat "$state/domains/$1")"; }
       case "$1" in
         list)
+          if [ "$2" = -l ]; then
+            [ -f "$state/domains/$3" ] || { echo "$3 is an invalid domain identifier (rc=-6)" >&2; exit 1; }
+            printf '[\n    {\n        "domid": %s,\n        "config": { "c_info": { "name": "%s" } }\n    }\n]\n' "$(cat "$state/domains/$3")" "$3"
+            exit 0
+          fi
           echo "Name                                        ID   Mem VCPUs	State	Time(s)"
           if [ $# -eq 1 ]; then
             printf '%-40s %5s  1024     2     r-----      10.0\\n' Domain-0 0
@@ -40,6 +45,7 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
           echo "Parsing config from $3" >&2
           cat "$state/console" 2>/dev/null
           while [ -f "$state/domains/$name" ]; do sleep 0.2; done ;;
+        dmesg) echo "(XEN) fake hypervisor log" ;;
         domid)
           [ -f "$state/domains/$2" ] || { echo "$2 is an invalid domain identifier" >&2; exit 1; }
           cat "$state/domains/$2" ;;
@@ -49,7 +55,15 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
         *) echo "fake xl: unknown command: $*" >&2; exit 2 ;;
       esac
       """;
-  private static final String SUDO = "#!/bin/sh\n[ \"$1\" = -n ] && shift\nexec \"$@\"\n";
+  /** As the README's sudoers line allows: xl, nothing else; refusals are recorded. */
+  private static final String SUDO = """
+      #!/bin/sh
+      [ "$1" = -n ] && shift
+      [ "$1" = xl ] && exec "$@"
+      echo "$*" >>"$FAKE_XL/sudo-refused"
+      echo "sudo: a password is required" >&2
+      exit 1
+      """;
 
   private final Path root;
   private final Path bin;
@@ -84,6 +98,12 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
     try (var files = Files.list(state.resolve("domains"))) {
       return files.map(f -> f.getFileName().toString()).sorted().toList();
     }
+  }
+
+  /** Every command junit-mirage tried to run through sudo other than xl. */
+  public List<String> sudoRefused() throws IOException {
+    Path refused = state.resolve("sudo-refused");
+    return Files.exists(refused) ? Files.readAllLines(refused) : List.of();
   }
 
   /** Creates a domain behind junit-mirage's back, as another run or an operator would. */
