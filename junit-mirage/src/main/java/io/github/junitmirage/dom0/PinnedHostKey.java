@@ -33,8 +33,12 @@ final class PinnedHostKey implements HostKeyRepository {
     }
   }
 
+  /**
+   * {@return the signature algorithms to ask for} An RSA key's type is {@code ssh-rsa}, but that
+   * name also means SHA-1 signatures, which OpenSSH refuses since 8.8: ask for rsa-sha2.
+   */
   String algorithm() {
-    return algorithm;
+    return algorithm.equals("ssh-rsa") ? "rsa-sha2-512,rsa-sha2-256" : algorithm;
   }
 
   @Override

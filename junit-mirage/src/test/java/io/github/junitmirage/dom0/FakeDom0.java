@@ -51,6 +51,19 @@ public final class FakeDom0 implements AutoCloseable {
 
   /** A fake that, like a stock OpenSSH ({@code MaxSessions 10}), refuses more channels than that. */
   public static FakeDom0 start(Script script, int maxChannelsPerConnection) throws Exception {
+    return start(script, maxChannelsPerConnection, false);
+  }
+
+  /**
+   * A fake with an RSA host key that, like OpenSSH since 8.8, signs with rsa-sha2-256/512 only
+   * (never SHA-1 {@code ssh-rsa}).
+   */
+  public static FakeDom0 startWithRsaHostKey(Script script) throws Exception {
+    return start(script, Integer.MAX_VALUE, true);
+  }
+
+  private static FakeDom0 start(Script script, int maxChannelsPerConnection, boolean rsa)
+      throws Exception {
     Path dir = Files.createTempDirectory("fake-dom0-");
     Path clientKey = dir.resolve("id_ecdsa");
     Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-m", "PEM",
@@ -58,8 +71,8 @@ public final class FakeDom0 implements AutoCloseable {
     if (keygen.waitFor() != 0) {
       throw new IllegalStateException("ssh-keygen failed: " + new String(keygen.getInputStream().readAllBytes()));
     }
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(256);
+    KeyPairGenerator generator = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
+    generator.initialize(rsa ? 2048 : 256);
     KeyPair hostKey = generator.generateKeyPair();
     SshServer server = SshServer.setUpDefaultServer();
     org.apache.sshd.core.CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server,
@@ -67,6 +80,12 @@ public final class FakeDom0 implements AutoCloseable {
     server.setHost("127.0.0.1");
     server.setPort(0);
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+    if (rsa) {
+      server.setSignatureFactories(java.util.List.of(
+          org.apache.sshd.common.signature.BuiltinSignatures.rsaSHA512,
+          org.apache.sshd.common.signature.BuiltinSignatures.rsaSHA256,
+          org.apache.sshd.common.signature.BuiltinSignatures.nistp256));
+    }
     server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(Path.of(clientKey + ".pub")));
     FakeDom0 fake = new FakeDom0(server, hostKey, clientKey);
     server.setCommandFactory((channel, command) -> fake.new ScriptedCommand(command, script));

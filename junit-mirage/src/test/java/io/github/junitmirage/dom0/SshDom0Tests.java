@@ -44,6 +44,19 @@ class SshDom0Tests {
   }
 
   @Test
+  void aPinnedRsaHostKeyIsVerifiedWithRsaSha2() throws Exception {
+    try (FakeDom0 rsa = FakeDom0.startWithRsaHostKey((argv, in, out, err) -> {
+      FakeDom0.print(out, "ok\n");
+      return 0;
+    })) {
+      assertThat(rsa.hostKeyLine()).startsWith("ssh-rsa ");
+      try (SshDom0 dom0 = SshDom0.connect(rsa.settings())) {
+        assertThat(dom0.exec(List.of("true"), Duration.ofSeconds(10)).stdout()).isEqualTo("ok\n");
+      }
+    }
+  }
+
+  @Test
   void refusesAChangedHostKey() throws Exception {
     try (FakeDom0 other = FakeDom0.start((argv, in, out, err) -> 0)) {
       Dom0Settings s = fake.settings();
