@@ -33,6 +33,7 @@ final class BootWaiter {
   private final ConsoleTranscript transcript;
   private final ReadyMatcher matcher;
   private final Duration timeout;
+  private volatile int seenId = -1;
 
   BootWaiter(Dom0Session session, String domain, Dom0.RemoteProcess console,
       ConsoleTranscript transcript, ReadyMatcher matcher, Duration timeout) {
@@ -209,10 +210,19 @@ final class BootWaiter {
 
   private Optional<DomainInfo> safeDomain() {
     try {
-      return session.domain(domain);
+      Optional<DomainInfo> info = session.domain(domain);
+      info.ifPresent(i -> seenId = i.id());
+      return info;
+    } catch (Dom0Session.UnreadableXl e) {
+      throw e;
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** {@return the domain id an xl list poll showed during the wait, if one saw the domain} */
+  Optional<Integer> domainId() {
+    return seenId < 0 ? Optional.empty() : Optional.of(seenId);
   }
 
   private String stateText() {

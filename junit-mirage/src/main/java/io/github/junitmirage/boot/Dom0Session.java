@@ -34,6 +34,7 @@ public final class Dom0Session implements AutoCloseable {
   private final RunTag tag;
   private final Timeouts timeouts;
   private final Dom0.RemoteProcess watchdog;
+  private final java.util.Map<String, String> placed = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Dom0Session(Dom0 dom0, XlCommands xl, String workDir, RunTag tag, Timeouts timeouts,
       Dom0.RemoteProcess watchdog) {
@@ -108,39 +109,50 @@ public final class Dom0Session implements AutoCloseable {
   }
 
   /**
-   * Puts a file on dom0 once per content and run. A copy under {@code <workDir>/images/<sha256>/}
-   * (placed there by hand, or seeded into the lab) is used as it is; otherwise the file goes to
-   * {@code <runDir>/images/<sha256>/}, which is removed with the run like everything else of it.
+   * Puts a file on dom0 once per content: into the image cache
+   * {@code <workDir>/images/<sha256>/<name>}, which outlives runs (the sweep drops what has not
+   * been used for a day beyond the newest 16, and anything unused for 30 days). A later run finds
+   * it there in one round trip, a later boot in this run in none.
    */
   public synchronized String uploadImage(Path local) {
     String sum = Hashing.sha256(local);
     String name = local.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
-    Duration t = timeouts.command();
-    String shared = workDir + "/images/" + sum + "/" + name;
-    if (dom0.exec(List.of("test", "-f", shared), t).succeeded()) {
-      return shared;
+    String known = placed.get(sum + "/" + name);
+    if (known != null) {
+      return known;
     }
-    String dir = runDir() + "/images/" + sum;
+    String dir = workDir + "/images/" + sum;
     String remote = dir + "/" + name;
-    if (dom0.exec(List.of("test", "-f", remote), t).succeeded()) {
-      return remote;
+    // Present: mark it used (the cache's LRU order). Absent: make its folder, for the upload.
+    ExecResult probe = dom0.exec(List.of("sh", "-c", "if [ -f \"$1/$2\" ]; then touch \"$1\"; "
+        + "echo present; else mkdir -p \"$1\"; fi", "probe", dir, name), timeouts.command())
+        .orThrow("looking for " + remote);
+    if (!probe.stdout().contains("present")) {
+      try (InputStream in = Files.newInputStream(local)) {
+        dom0.upload(in, Files.size(local), sum, remote, timeouts.upload());
+      } catch (IOException e) {
+        throw new io.github.junitmirage.MirageException("cannot read " + local + ": "
+            + e.getMessage(), e);
+      }
     }
-    dom0.exec(List.of("mkdir", "-p", dir), t).orThrow("creating " + dir);
-    try (InputStream in = Files.newInputStream(local)) {
-      dom0.upload(in, Files.size(local), sum, remote, timeouts.upload());
-    } catch (IOException e) {
-      throw new io.github.junitmirage.MirageException("cannot read " + local + ": " + e.getMessage(), e);
-    }
+    placed.put(sum + "/" + name, remote);
     return remote;
   }
 
-  /** Writes a domain's xl config into the run folder and returns its path on dom0. */
-  public String uploadConfig(String domainName, String text) {
-    String remote = runDir() + "/" + domainName + ".xl";
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    dom0.upload(new ByteArrayInputStream(bytes), bytes.length, Hashing.sha256(bytes), remote,
-        timeouts.command());
-    return remote;
+  /**
+   * The command that writes a domain's config into the run folder, destroys a leftover domain of
+   * its name and becomes {@code xl create -c}: config to console in one round trip.
+   */
+  public List<String> createCommand(String domainName, String config) {
+    List<String> command = new ArrayList<>(List.of("sh", "-c", Scripts.CREATE, "create",
+        configPath(domainName), domainName, config));
+    command.addAll(xl.xlCommand());
+    return command;
+  }
+
+  /** Where a domain's config goes: in the run folder, where watchdog and sweep look for it. */
+  public String configPath(String domainName) {
+    return runDir() + "/" + domainName + ".xl";
   }
 
   /** The domain as {@code xl list NAME} shows it, or empty when it does not exist. */
@@ -155,9 +167,16 @@ public final class Dom0Session implements AutoCloseable {
     try {
       return XlList.parse(r.stdout()).stream().filter(d -> d.name().equals(name)).findFirst();
     } catch (IllegalArgumentException e) {
-      throw new Dom0CommandException("xl list " + name + " on dom0 " + dom0.describe()
+      throw new UnreadableXl("xl list " + name + " on dom0 " + dom0.describe()
           + " printed something that is not xl's table (is xl a wrapper, or broken?): "
           + e.getMessage().replaceAll("\\p{Cntrl}", "?"), r);
+    }
+  }
+
+  /** xl printed something that is not its output: a broken xl or a wrapper; no use retrying. */
+  static final class UnreadableXl extends Dom0CommandException {
+    UnreadableXl(String message, ExecResult result) {
+      super(message, result);
     }
   }
 

@@ -10,6 +10,7 @@ final class Scripts {
   static final String WATCHDOG = load("watchdog.sh");
   static final String SWEEP = load("sweep.sh");
   static final String PREPARE = load("prepare.sh");
+  static final String CREATE = load("create.sh");
 
   private Scripts() {}
 

@@ -32,26 +32,20 @@ public final class UnikernelLauncher {
       OkHttpClient http, String domainName, String mac) {
     long t0 = System.nanoTime();
     String config = render(spec, session, domainName, mac);
-    String configPath = session.uploadConfig(domainName, config);
-    // The name carries this run's tag, so a domain already using it is a leftover of ours (for
-    // example kept by an earlier failure): it must not make xl create fail.
-    if (session.domain(domainName).isPresent()) {
-      LOG.log(System.Logger.Level.WARNING, "destroying stale domain " + domainName
-          + " before creating it anew");
-      session.destroy(domainName);
-    }
     long uploaded = System.nanoTime();
     ConsoleTranscript transcript = new ConsoleTranscript(TRANSCRIPT_LINES);
-    Dom0.RemoteProcess console = session.dom0().start(session.xl().createWithConsole(configPath));
+    Dom0.RemoteProcess console = session.dom0().start(session.createCommand(domainName, config));
     ConsoleReader.start(domainName, console.stdout(), transcript);
     try {
-      ReadyLine ready = new BootWaiter(session, domainName, console, transcript,
-          new ReadyMatcher(spec.readyPattern()), spec.bootTimeout()).await();
+      BootWaiter waiter = new BootWaiter(session, domainName, console, transcript,
+          new ReadyMatcher(spec.readyPattern()), spec.bootTimeout());
+      ReadyLine ready = waiter.await();
       InetAddress ip = address(ready, domainName, transcript);
       long ready0 = System.nanoTime();
-      int domid = domainId(session, domainName);
+      // The id xl list showed while the boot was watched; asked for only when no poll saw it.
+      int domid = waiter.domainId().orElseGet(() -> domainId(session, domainName));
       LOG.log(System.Logger.Level.INFO, domainName + " ready at " + ip.getHostAddress() + " on dom0 "
-          + session.dom0().describe() + ": upload+config " + millis(t0, uploaded) + " ms, xl create to "
+          + session.dom0().describe() + ": upload " + millis(t0, uploaded) + " ms, xl create to "
           + "ready line " + millis(uploaded, ready0) + " ms");
       RunningUnikernel unikernel = new RunningUnikernel(spec.name(), domainName, domid, mac, ready,
           ip, session, console, transcript, config, http);

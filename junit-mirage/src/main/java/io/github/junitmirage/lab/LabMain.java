@@ -13,6 +13,8 @@ import java.util.List;
  *   <li>{@code smoke}: the smoke check (stand-in and, when built, the real www: up, lease, HTTP,
  *       destroy, xl list clean).
  *   <li>{@code measure N}: the smoke check N times, the two alternating, with timings.
+ *   <li>{@code bench [quick]}: junit-mirage against the manual path ({@link LabBench}); quick
+ *       measures side-by-side boots up to 4 instead of 16.
  * </ul>
  */
 public final class LabMain {
@@ -39,8 +41,21 @@ public final class LabMain {
         System.out.println(ok ? "smoke check passed" : "smoke check FAILED");
         System.exit(ok ? 0 : 1);
       }
+      case "bench" -> {
+        boolean quick = args.length > 1 && args[1].equals("quick");
+        Path www = cache.resolve("unikernels").resolve("www.xen");
+        if (!java.nio.file.Files.isRegularFile(www)) {
+          System.err.println("no " + www + ": run fixtures/mirage/build-unikernels.sh first");
+          System.exit(1);
+        }
+        System.out.printf("BENCH-RUN %s on %d cores, %s%n", java.time.LocalDate.now(),
+            Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+        LabBench.run(LabImage.locate(cache, fixtures), www, 5,
+            quick ? List.of(1, 2, 4) : List.of(1, 2, 4, 8, 16), System.out);
+        System.exit(0);
+      }
       default -> {
-        System.err.println("usage: fixtures/lab/lab up|shell|smoke|measure [rounds]");
+        System.err.println("usage: fixtures/lab/lab up|shell|smoke|measure [rounds]|bench [quick]");
         System.exit(2);
       }
     }

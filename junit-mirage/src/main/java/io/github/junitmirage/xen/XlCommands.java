@@ -15,10 +15,6 @@ public final class XlCommands {
   }
 
   /** {@code xl create -c FILE}: creates the domain and streams its console on the same channel. */
-  public List<String> createWithConsole(String configPath) {
-    return xl("create", "-c", configPath);
-  }
-
   public List<String> destroy(String name) {
     return xl("destroy", XenNames.requireDomainName(name));
   }

@@ -25,4 +25,14 @@ for dir in "$work"/runs/jm*; do
   [ -s "$dir/keep" ] && continue
   rm -rf "$dir" 2>/dev/null || echo "could not remove $dir"
 done
+# The image cache (images/<sha256>/, touched on every use): beyond the newest 16, what has not
+# been used for a day goes; anything unused for 30 days goes.
+if [ -d "$work/images" ]; then
+  ls -1t "$work/images" | tail -n +17 | while read -r sum; do
+    if [ -n "$(find "$work/images/$sum" -maxdepth 0 -mtime +0)" ]; then
+      rm -rf "${work:?}/images/$sum" 2>/dev/null || echo "could not remove $work/images/$sum"
+    fi
+  done
+  find "$work/images" -mindepth 1 -maxdepth 1 -type d -mtime +30 -exec rm -rf {} + 2>/dev/null
+fi
 exit 0

@@ -90,6 +90,30 @@ class RealScriptsTests {
   }
 
   @Test
+  void aKernelIsUploadedOncePerDom0AndLaterBootsCostOneRoundTrip() throws Exception {
+    Path kernel = Files.createTempFile("cached-", ".xen");
+    Files.writeString(kernel, "one kernel, many boots");
+    shell.console(CONSOLE, 2); // long enough for the boot waiter's xl list to see the domain
+    Dom0Session first = session();
+    launch(first, "a", kernel);
+    int before = fake.commands().size();
+    launch(first, "b", kernel);
+    // The second boot in a run: only the channel that writes the config and runs xl create -c
+    // (the boot waiter's xl list polls aside).
+    assertThat(fake.commands().subList(before, fake.commands().size()))
+        .filteredOn(c -> !c.containsAll(List.of("xl", "list")))
+        .extracting(c -> c.get(3)).containsExactly("create");
+    first.close();
+
+    Dom0Session second = session(); // a later run: the image cache outlived the first one
+    launch(second, "c", kernel);
+    assertThat(fake.commands()).filteredOn(c -> c.size() > 3 && c.get(3).equals("upload"))
+        .hasSize(1);
+    assertThat(fake.commands()).filteredOn(c -> c.size() > 3 && c.get(3).equals("probe"))
+        .hasSize(2);
+  }
+
+  @Test
   void sweepDestroysOnlyWhatDeadRunsOfItsOwnFolderCreated() throws Exception {
     Path runs = Files.createDirectories(Path.of(work, "runs"));
     deadRun(runs, "jm0123456789", "stale-jm0123456789", false);
@@ -169,7 +193,11 @@ class RealScriptsTests {
 
   private String launch(Dom0Session session, String name) throws Exception {
     Path kernel = Files.createTempFile("real-scripts-", ".xen");
-    Files.writeString(kernel, "not really a kernel");
+    Files.writeString(kernel, "not really a kernel " + name);
+    return launch(session, name, kernel);
+  }
+
+  private String launch(Dom0Session session, String name, Path kernel) {
     UnikernelSpec spec = new UnikernelSpec(name, kernel, Optional.empty(), "pvh", 64, "br0",
         Optional.empty(), "", List.of(), Optional.empty(), Optional.empty(), 200,
         Duration.ofSeconds(30), Duration.ofSeconds(5), DestroyMode.ALWAYS, Set.of());

@@ -43,6 +43,7 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
           n=$(( $(cat "$state/next" 2>/dev/null || echo 0) + 1 )); echo "$n" >"$state/next"
           echo "$n" >"$state/domains/$name"
           echo "Parsing config from $3" >&2
+          sleep "$(cat "$state/console-delay" 2>/dev/null || echo 0)"
           cat "$state/console" 2>/dev/null
           while [ -f "$state/domains/$name" ]; do sleep 0.2; done ;;
         dmesg) echo "(XEN) fake hypervisor log" ;;
@@ -91,6 +92,12 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
   /** What {@code xl create -c} prints for every domain from now on. */
   public void console(String text) throws IOException {
     Files.writeString(state.resolve("console"), text);
+  }
+
+  /** What {@code xl create -c} prints, after {@code seconds} of silence, as a real boot takes. */
+  public void console(String text, int seconds) throws IOException {
+    console(text);
+    Files.writeString(state.resolve("console-delay"), seconds + "\n");
   }
 
   /** The domains the fake xl has, by name. */

@@ -200,8 +200,9 @@ class ShapesTests {
   }
 
   private long creates(String name) {
-    return fake.commands().stream().filter(c -> c.contains("create"))
-        .filter(c -> c.get(c.size() - 1).contains("/" + name)).count();
+    // create.sh's arguments: sh -c SCRIPT create CONFIG NAME TEXT xl...
+    return fake.commands().stream().filter(c -> c.size() > 5 && c.get(3).equals("create"))
+        .filter(c -> c.get(4).contains("/" + name)).count();
   }
 
   private static void assertAllPass(EngineExecutionResults r, long tests) {

@@ -1,0 +1,211 @@
+package io.github.junitmirage.lab;
+
+import io.github.junitmirage.boot.Dom0Session;
+import io.github.junitmirage.boot.HttpClients;
+import io.github.junitmirage.boot.RunningUnikernel;
+import io.github.junitmirage.boot.Timeouts;
+import io.github.junitmirage.boot.UnikernelLauncher;
+import io.github.junitmirage.boot.UnikernelSpec;
+import io.github.junitmirage.console.AddressPatterns;
+import io.github.junitmirage.dom0.Dom0;
+import io.github.junitmirage.dom0.SshDom0;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.OkHttpClient;
+
+/**
+ * junit-mirage against doing it by hand, on one lab, in one run: {@code fixtures/lab/lab bench}.
+ * Prints {@code BENCH <name> <value> <unit>} per figure and {@code RATIO <name> <value>} per
+ * comparison, each a median over the rounds, the two sides alternating.
+ */
+public final class LabBench {
+  private static final AtomicInteger MACS = new AtomicInteger(0x10);
+
+  private LabBench() {}
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param image the lab image
+   * @param kernel the real www unikernel (DHCP)
+   * @param rounds rounds per side for P1 and P2 (at least 5 for the README's figures)
+   * @param curve the side-by-side counts to measure
+   * @param out where the figures go
+   */
+  public static void run(LabImage image, Path kernel, int rounds, List<Integer> curve,
+      PrintStream out) {
+    long t0 = System.nanoTime();
+    try (QemuXenLab lab = QemuXenLab.start(image, LabOptions.defaults())) {
+      bench(out, "lab-warm", since(t0).toMillis(), "ms");
+      Timeouts timeouts = Timeouts.of(1);
+      long t1 = System.nanoTime();
+      try (Dom0Session session = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR,
+          timeouts); Dom0 manual = lab.connect()) {
+        bench(out, "session-open", since(t1).toMillis(), "ms");
+        OkHttpClient http = HttpClients.throughDom0(session.dom0(), timeouts);
+        UnikernelSpec spec = LabSmoke.real(kernel);
+        firstAndLaterBoots(session, http, spec, rounds, out);
+        againstManual(session, manual, http, spec, rounds, out);
+        sideBySide(session, http, spec, curve, out);
+      }
+    }
+  }
+
+  /** P2: the first boot of a kernel in a run (it is uploaded) against later ones. */
+  private static void firstAndLaterBoots(Dom0Session session, OkHttpClient http,
+      UnikernelSpec spec, int rounds, PrintStream out) {
+    Duration first = boot(session, http, spec);
+    List<Duration> later = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      later.add(boot(session, http, spec));
+    }
+    bench(out, "boot-first", first.toMillis(), "ms");
+    bench(out, "boot-later", median(later), "ms");
+    ratio(out, "P2", (double) median(later) / first.toMillis());
+  }
+
+  /** P1: start to address with junit-mirage against one manual {@code xl create -c}. */
+  private static void againstManual(Dom0Session session, Dom0 manual, OkHttpClient http,
+      UnikernelSpec spec, int rounds, PrintStream out) {
+    String kernelOnDom0 = session.uploadImage(spec.kernel());
+    List<Duration> ours = new ArrayList<>();
+    List<Duration> byHand = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      byHand.add(byHand(manual, kernelOnDom0, "byhand-" + i));
+      ours.add(boot(session, http, spec));
+    }
+    bench(out, "manual-create-to-lease", median(byHand), "ms");
+    bench(out, "junit-mirage-start-to-address", median(ours), "ms");
+    ratio(out, "P1", (double) median(ours) / median(byHand));
+  }
+
+  /** P3 and its curve: N side by side against the same N one after another. */
+  private static void sideBySide(Dom0Session session, OkHttpClient http, UnikernelSpec spec,
+      List<Integer> curve, PrintStream out) {
+    for (int n : curve) {
+      long t = System.nanoTime();
+      List<RunningUnikernel> all = launchAll(session, http, spec, n);
+      Duration parallel = since(t);
+      all.forEach(RunningUnikernel::close);
+      bench(out, "boot-" + n, parallel.toMillis(), "ms");
+      if (n == 4) {
+        long s = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          launch(session, http, spec).close();
+        }
+        Duration sequential = since(s);
+        bench(out, "boot-4-one-after-another", sequential.toMillis(), "ms");
+        ratio(out, "P3", (double) parallel.toMillis() / sequential.toMillis());
+      }
+    }
+  }
+
+  private static List<RunningUnikernel> launchAll(Dom0Session session, OkHttpClient http,
+      UnikernelSpec spec, int n) {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<RunningUnikernel>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(pool.submit(() -> launch(session, http, spec)));
+      }
+      List<RunningUnikernel> all = new ArrayList<>();
+      for (Future<RunningUnikernel> f : futures) {
+        all.add(f.get());
+      }
+      return all;
+    } catch (Exception e) {
+      throw new IllegalStateException("side-by-side boot of " + n + " failed", e);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static Duration boot(Dom0Session session, OkHttpClient http, UnikernelSpec spec) {
+    long t = System.nanoTime();
+    RunningUnikernel u = launch(session, http, spec);
+    Duration d = since(t);
+    u.close();
+    return d;
+  }
+
+  private static RunningUnikernel launch(Dom0Session session, OkHttpClient http,
+      UnikernelSpec spec) {
+    int n = MACS.incrementAndGet();
+    return UnikernelLauncher.launch(spec, session, http,
+        session.tag().domainName(spec.name() + "-" + n),
+        String.format("02:00:00:00:%02x:%02x", n >> 8 & 0xff, n & 0xff));
+  }
+
+  /**
+   * The manual path: the config written beforehand, then one {@code xl create -c} on an open SSH
+   * connection, its console read to the address line.
+   */
+  private static Duration byHand(Dom0 dom0, String kernel, String name) {
+    int n = MACS.incrementAndGet();
+    String config = "name = '" + name + "'\ntype = 'pvh'\nkernel = '" + kernel + "'\nmemory = 32\n"
+        + String.format("vif = [ 'mac=02:00:00:00:%02x:%02x,bridge=br0' ]%n", n >> 8 & 0xff,
+        n & 0xff);
+    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
+    String path = "/tmp/" + name + ".xl";
+    dom0.upload(new ByteArrayInputStream(bytes), bytes.length, sha256(bytes), path,
+        Duration.ofSeconds(30));
+    long t = System.nanoTime();
+    try (Dom0.RemoteProcess console = dom0.start(List.of("xl", "create", "-c", path))) {
+      BufferedReader lines = new BufferedReader(new InputStreamReader(console.stdout(),
+          StandardCharsets.UTF_8));
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (AddressPatterns.match(line).isPresent()) {
+          Duration d = since(t);
+          dom0.exec(List.of("xl", "destroy", name), Duration.ofSeconds(30)).orThrow("destroy");
+          return d;
+        }
+      }
+      throw new IllegalStateException(name + ": console ended without an address line");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void bench(PrintStream out, String name, long value, String unit) {
+    out.printf("BENCH %s %d %s%n", name, value, unit);
+  }
+
+  private static void ratio(PrintStream out, String name, double value) {
+    out.printf("RATIO %s %.2f%n", name, value);
+  }
+
+  private static long median(List<Duration> ds) {
+    List<Long> ms = new ArrayList<>(ds.stream().map(Duration::toMillis).toList());
+    Collections.sort(ms);
+    return ms.get(ms.size() / 2);
+  }
+
+  private static Duration since(long t) {
+    return Duration.ofNanos(System.nanoTime() - t);
+  }
+}
