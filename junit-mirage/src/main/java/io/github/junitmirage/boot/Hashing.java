@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 of files, for content-addressed uploads. */
-final class Hashing {
+public final class Hashing {
   private Hashing() {}
 
   private static final java.util.Map<String, String> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
@@ -27,7 +27,8 @@ final class Hashing {
     return CACHE.computeIfAbsent(key, k -> digest(file));
   }
 
-  static String sha256(byte[] content) {
+  /** {@return the SHA-256 of {@code content}, in lower-case hex} */
+  public static String sha256(byte[] content) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     } catch (NoSuchAlgorithmException e) {

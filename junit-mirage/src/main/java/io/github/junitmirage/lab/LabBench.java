@@ -1,6 +1,7 @@
 package io.github.junitmirage.lab;
 
 import io.github.junitmirage.boot.Dom0Session;
+import io.github.junitmirage.boot.Hashing;
 import io.github.junitmirage.boot.HttpClients;
 import io.github.junitmirage.boot.RunningUnikernel;
 import io.github.junitmirage.boot.Timeouts;
@@ -17,11 +18,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -163,7 +162,7 @@ public final class LabBench {
         n & 0xff);
     byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
     String path = "/tmp/" + name + ".xl";
-    dom0.upload(new ByteArrayInputStream(bytes), bytes.length, sha256(bytes), path,
+    dom0.upload(new ByteArrayInputStream(bytes), bytes.length, Hashing.sha256(bytes), path,
         Duration.ofSeconds(30));
     long t = System.nanoTime();
     try (Dom0.RemoteProcess console = dom0.start(List.of("xl", "create", "-c", path))) {
@@ -180,14 +179,6 @@ public final class LabBench {
       throw new IllegalStateException(name + ": console ended without an address line");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -47,7 +47,7 @@ class ConfiguredDom0IT {
     @Test
     void test(Unikernel u, OkHttpClient http) throws IOException {
       assertThat(u.dom0()).startsWith("mirage@127.0.0.1:");
-      assertThat(u.xlConfig()).contains("kernel = '/tmp/junit-mirage-mirage/runs/jm");
+      assertThat(u.xlConfig()).contains("kernel = '/tmp/junit-mirage-mirage/images/");
       assertThat(u.readyLine()).contains("[dhcp_client_lwt] Lease obtained! IP: " + u.ip().getHostAddress());
       try (Response r = http.newCall(new Request.Builder().url(u.baseUrl()).build()).execute()) {
         assertThat(r.body().string()).isEqualTo("Hello Mirage World!\n");
