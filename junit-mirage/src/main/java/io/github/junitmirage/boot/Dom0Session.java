@@ -35,6 +35,7 @@ public final class Dom0Session implements AutoCloseable {
   private final Timeouts timeouts;
   private final Dom0.RemoteProcess watchdog;
   private final java.util.Map<String, String> placed = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> createdNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private Dom0Session(Dom0 dom0, XlCommands xl, String workDir, RunTag tag, Timeouts timeouts,
       Dom0.RemoteProcess watchdog) {
@@ -141,11 +142,13 @@ public final class Dom0Session implements AutoCloseable {
 
   /**
    * The command that writes a domain's config into the run folder, destroys a leftover domain of
-   * its name and becomes {@code xl create -c}: config to console in one round trip.
+   * its name when this run used the name before, and becomes {@code xl create -c}: config to
+   * console in one round trip.
    */
   public List<String> createCommand(String domainName, String config) {
+    String again = createdNames.add(domainName) ? "first" : "again";
     List<String> command = new ArrayList<>(List.of("sh", "-c", Scripts.CREATE, "create",
-        configPath(domainName), domainName, config));
+        configPath(domainName), domainName, again, config));
     command.addAll(xl.xlCommand());
     return command;
   }

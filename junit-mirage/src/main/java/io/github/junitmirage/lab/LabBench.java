@@ -99,7 +99,17 @@ public final class LabBench {
       List<Integer> curve, PrintStream out) {
     for (int n : curve) {
       long t = System.nanoTime();
-      List<RunningUnikernel> all = launchAll(session, http, spec, n);
+      List<RunningUnikernel> all;
+      try {
+        all = launchAll(session, http, spec, n);
+      } catch (IllegalStateException e) {
+        // A benchmark reports what happened: a boot that failed is a finding, not a crash.
+        Throwable cause = e.getCause() != null && e.getCause().getCause() != null
+            ? e.getCause().getCause() : e;
+        out.printf("BENCH-FAILED boot-%d %s%n", n, cause.getMessage().lines().findFirst()
+            .orElse(cause.toString()));
+        continue;
+      }
       Duration parallel = since(t);
       all.forEach(RunningUnikernel::close);
       bench(out, "boot-" + n, parallel.toMillis(), "ms");
@@ -118,8 +128,8 @@ public final class LabBench {
   private static List<RunningUnikernel> launchAll(Dom0Session session, OkHttpClient http,
       UnikernelSpec spec, int n) {
     ExecutorService pool = Executors.newFixedThreadPool(n);
+    List<Future<RunningUnikernel>> futures = new ArrayList<>();
     try {
-      List<Future<RunningUnikernel>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         futures.add(pool.submit(() -> launch(session, http, spec)));
       }
@@ -129,6 +139,16 @@ public final class LabBench {
       }
       return all;
     } catch (Exception e) {
+      // Whatever did boot is destroyed by the launches' own clean-up or by the run's watchdog.
+      futures.forEach(f -> {
+        if (f.isDone() && !f.isCancelled()) {
+          try {
+            f.get().close();
+          } catch (Exception ignored) {
+            // that one failed: its launch cleaned up after itself
+          }
+        }
+      });
       throw new IllegalStateException("side-by-side boot of " + n + " failed", e);
     } finally {
       pool.shutdown();

@@ -13,8 +13,9 @@ import java.util.List;
  *   <li>{@code smoke}: the smoke check (stand-in and, when built, the real www: up, lease, HTTP,
  *       destroy, xl list clean).
  *   <li>{@code measure N}: the smoke check N times, the two alternating, with timings.
- *   <li>{@code bench [quick]}: junit-mirage against the manual path ({@link LabBench}); quick
- *       measures side-by-side boots up to 4 instead of 16.
+ *   <li>{@code bench [quick] [rounds=N] [curve=1,2,4]}: junit-mirage against the manual path
+ *       ({@link LabBench}), N rounds a side (5); quick measures side-by-side boots up to 4
+ *       instead of 16.
  * </ul>
  */
 public final class LabMain {
@@ -42,7 +43,13 @@ public final class LabMain {
         System.exit(ok ? 0 : 1);
       }
       case "bench" -> {
-        boolean quick = args.length > 1 && args[1].equals("quick");
+        boolean quick = List.of(args).contains("quick");
+        int rounds = List.of(args).stream().filter(a -> a.startsWith("rounds="))
+            .map(a -> Integer.parseInt(a.substring(7))).findFirst().orElse(5);
+        List<Integer> curve = List.of(args).stream().filter(a -> a.startsWith("curve="))
+            .map(a -> java.util.Arrays.stream(a.substring(6).split(",")).map(Integer::valueOf)
+                .toList()).findFirst()
+            .orElse(quick ? List.of(1, 2, 4) : List.of(1, 2, 4, 8, 16));
         Path www = cache.resolve("unikernels").resolve("www.xen");
         if (!java.nio.file.Files.isRegularFile(www)) {
           System.err.println("no " + www + ": run fixtures/mirage/build-unikernels.sh first");
@@ -50,8 +57,7 @@ public final class LabMain {
         }
         System.out.printf("BENCH-RUN %s on %d cores, %s%n", java.time.LocalDate.now(),
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
-        LabBench.run(LabImage.locate(cache, fixtures), www, 5,
-            quick ? List.of(1, 2, 4) : List.of(1, 2, 4, 8, 16), System.out);
+        LabBench.run(LabImage.locate(cache, fixtures), www, rounds, curve, System.out);
         System.exit(0);
       }
       default -> {

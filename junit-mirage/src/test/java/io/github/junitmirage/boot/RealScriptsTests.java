@@ -114,6 +114,19 @@ class RealScriptsTests {
   }
 
   @Test
+  void aNameNewToTheRunGoesStraightToCreateAReusedOneReplacesItsLeftover() throws Exception {
+    Dom0Session session = session();
+    String domain = launch(session, "www");
+    assertThat(shell.xlCalls()).filteredOn(c -> c.endsWith(domain) || c.contains(domain + ".xl"))
+        .first().asString().startsWith("create -c ");
+
+    launch(session, "www"); // the first is still there, as a kept failure would be
+
+    assertThat(shell.domains()).containsExactly(domain);
+    assertThat(shell.xlCalls()).contains("destroy " + domain);
+  }
+
+  @Test
   void sweepDestroysOnlyWhatDeadRunsOfItsOwnFolderCreated() throws Exception {
     Path runs = Files.createDirectories(Path.of(work, "runs"));
     deadRun(runs, "jm0123456789", "stale-jm0123456789", false);

@@ -60,9 +60,11 @@ public class FakeXl implements FakeDom0.Script {
             FakeDom0.print(out, "present\n");
           }
         } else if (role.equals("create")) {
-          // create.sh: $1 config path, $2 domain name, $3 config text, then the xl command
-          files.put(argv.get(4), argv.get(6).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          domains.remove(argv.get(5));
+          // create.sh: $1 config path, $2 domain name, $3 first|again, $4 config text, then xl
+          files.put(argv.get(4), argv.get(7).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          if (argv.get(6).equals("again")) {
+            domains.remove(argv.get(5));
+          }
           return xl(List.of("create", "-c", argv.get(4)), out, err);
         } else if (role.equals("watchdog")) {
           in.transferTo(OutputStream.nullOutputStream()); // until the channel closes

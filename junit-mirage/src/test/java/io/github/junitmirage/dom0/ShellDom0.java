@@ -19,6 +19,7 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
       #!/bin/sh
       # A strict fake xl: list [NAME], create -c FILE, domid NAME, destroy NAME; nothing else.
       state=${FAKE_XL:?}
+      echo "$*" >>"$state/calls"
       row() { printf '%-40s %5s   128     1     -b----       0.5\\n' "$1" "$(cat "$state/domains/$1")"; }
       case "$1" in
         list)
@@ -105,6 +106,12 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
     try (var files = Files.list(state.resolve("domains"))) {
       return files.map(f -> f.getFileName().toString()).sorted().toList();
     }
+  }
+
+  /** Every xl invocation so far, its arguments joined by spaces. */
+  public List<String> xlCalls() throws IOException {
+    Path calls = state.resolve("calls");
+    return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
   }
 
   /** Every command junit-mirage tried to run through sudo other than xl. */
