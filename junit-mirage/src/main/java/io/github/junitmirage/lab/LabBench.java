@@ -72,7 +72,7 @@ public final class LabBench {
     Duration first = boot(session, http, spec);
     List<Duration> later = new ArrayList<>();
     for (int i = 0; i < rounds; i++) {
-      later.add(boot(session, http, spec));
+      tryBoot(session, http, spec, out).ifPresent(later::add);
     }
     bench(out, "boot-first", first.toMillis(), "ms");
     bench(out, "boot-later", median(later), "ms");
@@ -87,7 +87,7 @@ public final class LabBench {
     List<Duration> byHand = new ArrayList<>();
     for (int i = 0; i < rounds; i++) {
       byHand.add(byHand(manual, kernelOnDom0, "byhand-" + i));
-      ours.add(boot(session, http, spec));
+      tryBoot(session, http, spec, out).ifPresent(ours::add);
     }
     bench(out, "manual-create-to-lease", median(byHand), "ms");
     bench(out, "junit-mirage-start-to-address", median(ours), "ms");
@@ -152,6 +152,17 @@ public final class LabBench {
       throw new IllegalStateException("side-by-side boot of " + n + " failed", e);
     } finally {
       pool.shutdown();
+    }
+  }
+
+  /** A round's boot, or empty (and a {@code BENCH-FAILED} line) when it failed. */
+  private static java.util.Optional<Duration> tryBoot(Dom0Session session, OkHttpClient http,
+      UnikernelSpec spec, PrintStream out) {
+    try {
+      return java.util.Optional.of(boot(session, http, spec));
+    } catch (io.github.junitmirage.UnikernelStartupException e) {
+      out.printf("BENCH-FAILED boot %s%n", e.getMessage().lines().findFirst().orElse(""));
+      return java.util.Optional.empty();
     }
   }
 
