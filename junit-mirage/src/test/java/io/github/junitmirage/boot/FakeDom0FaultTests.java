@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class FakeDom0FaultTests {
   private static final String LEASE =
-      "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, routers: 10.0.0.1\r\n";
+      "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, routers: 10.0.0.1\r\n"
+      + "2026-01-01T00:00:00-00:00: [INFO] [tcpip-stack-direct] Dual TCP/IP stack assembled: mac=02:00:00:00:00:01,ip=10.0.0.7, fe80::ff:fe00:1\r\n";
   private FakeDom0 fake;
   private Dom0Session session;
 
@@ -108,6 +109,25 @@ class FakeDom0FaultTests {
       assertThat(((SshDom0) session.dom0()).connectionCount()).isGreaterThanOrEqualTo(2);
     } finally {
       running.forEach(RunningUnikernel::close);
+    }
+  }
+
+  @Test
+  void onSolo5TheHandleComesOnceTheStackIsAssembledNotAtTheLease() throws Exception {
+    String[] lines = LEASE.split("(?<=\r\n)");
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\n" + lines[0]);
+      Thread.sleep(700); // the unikernel's own code, its listener, starts after the next line
+      FakeDom0.print(out, lines[1]);
+      Thread.sleep(60_000);
+    }));
+    session = open(1);
+    RunningUnikernel u = launch("www", Duration.ofSeconds(30));
+    try {
+      assertThat(u.readyLine()).contains("Lease obtained!");
+      assertThat(u.console()).anyMatch(l -> l.contains("stack assembled"));
+    } finally {
+      u.close();
     }
   }
 

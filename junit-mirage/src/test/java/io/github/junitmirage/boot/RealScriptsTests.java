@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class RealScriptsTests {
   private static final String CONSOLE = "Solo5: Bindings version v0.8.0\r\n"
       + "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, "
-      + "routers: 10.0.0.1\r\n";
+      + "routers: 10.0.0.1\r\n"
+      + "2026-01-01T00:00:00-00:00: [INFO] [tcpip-stack-direct] Dual TCP/IP stack assembled: mac=02:00:00:00:00:01,ip=10.0.0.7, fe80::ff:fe00:1\r\n";
   private ShellDom0 shell;
   private FakeDom0 fake;
   private String work;

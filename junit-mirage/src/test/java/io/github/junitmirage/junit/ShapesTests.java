@@ -40,7 +40,8 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  */
 class ShapesTests {
   private static final String LEASE =
-      "2026-11-24T22:52:55-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, routers: 10.0.0.1\r\n";
+      "2026-11-24T22:52:55-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, routers: 10.0.0.1\r\n"
+      + "2026-01-01T00:00:00-00:00: [INFO] [tcpip-stack-direct] Dual TCP/IP stack assembled: mac=02:00:00:00:00:01,ip=10.0.0.7, fe80::ff:fe00:1\r\n";
   static final Set<Unikernel> SEEN = ConcurrentHashMap.newKeySet();
   private FakeDom0 fake;
 
