@@ -33,12 +33,12 @@ public final class Dom0Session implements AutoCloseable {
   private final String workDir;
   private final RunTag tag;
   private final Timeouts timeouts;
-  private final Dom0.RemoteProcess watchdog;
+  private final Watchdog watchdog;
   private final java.util.Map<String, String> placed = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Set<String> createdNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private Dom0Session(Dom0 dom0, XlCommands xl, String workDir, RunTag tag, Timeouts timeouts,
-      Dom0.RemoteProcess watchdog) {
+      Watchdog watchdog) {
     this.dom0 = dom0;
     this.xl = xl;
     this.workDir = workDir;
@@ -71,10 +71,9 @@ public final class Dom0Session implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "domains of dead runs on dom0 " + dom0.describe()
           + ":\n" + swept.strip());
     }
-    List<String> watch = new ArrayList<>(List.of("sh", "-c", Scripts.WATCHDOG, "watchdog",
-        tag.value(), workDir + "/runs/" + tag));
-    watch.addAll(xl.xlCommand());
-    Dom0Session session = new Dom0Session(dom0, xl, workDir, tag, timeouts, dom0.start(watch));
+    Watchdog watchdog = Watchdog.start(dom0, xl.xlCommand(), tag.value(), workDir + "/runs/" + tag,
+        timeouts.watchdogGrace());
+    Dom0Session session = new Dom0Session(dom0, xl, workDir, tag, timeouts, watchdog);
     LOG.log(System.Logger.Level.INFO, "run " + tag + " on dom0 " + dom0.describe() + " ready in "
         + (System.nanoTime() - t0) / 1_000_000 + " ms");
     return session;
@@ -211,7 +210,7 @@ public final class Dom0Session implements AutoCloseable {
 
   @Override
   public void close() {
-    // Closing the watchdog's channel makes it destroy whatever of this run is left.
+    // The watchdog's goodbye makes it destroy whatever of this run is left.
     watchdog.close();
     dom0.close();
   }

@@ -20,7 +20,6 @@ public interface Dom0 extends AutoCloseable {
   /** Starts a command whose output is read while it runs (for example {@code xl create -c}). */
   RemoteProcess start(List<String> command);
 
-  /** Writes bytes to a file on dom0 (parent folders must exist), replacing it atomically. */
   /**
    * Writes a file on dom0: to {@code <path>.part} first, renamed only once its size and SHA-256
    * on dom0 match, so a cut connection never leaves a truncated file that later runs trust.
@@ -36,6 +35,13 @@ public interface Dom0 extends AutoCloseable {
   /** Whether the connection is still up. */
   boolean isConnected();
 
+  /**
+   * Replaces a lost connection with a new one (same settings, same local forwarding ports where
+   * they are still free); does nothing while the connection is up. Commands that were running on
+   * the lost connection stay lost.
+   */
+  void reconnect();
+
   /** {@code user@host:port}, for messages. */
   String describe();
 
@@ -45,6 +51,12 @@ public interface Dom0 extends AutoCloseable {
   /** A command on dom0 that is still running. */
   interface RemoteProcess extends AutoCloseable {
     InputStream stdout();
+
+    /** What the command reads as its standard input. */
+    java.io.OutputStream stdin();
+
+    /** Whether the channel is still open (the command runs and the connection holds). */
+    boolean isOpen();
 
     /** Everything the command wrote to stderr so far. */
     String stderrSoFar();

@@ -35,7 +35,7 @@ public final class SshDom0 implements Dom0 {
   static final int CHANNELS_PER_CONNECTION = 8;
 
   private final Dom0Settings settings;
-  private final Session session;
+  private volatile Session session;
   private final List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<InetSocketAddress, InetSocketAddress> forwards = new ConcurrentHashMap<>();
 
@@ -151,6 +151,30 @@ public final class SshDom0 implements Dom0 {
   @Override
   public boolean isConnected() {
     return session.isConnected();
+  }
+
+  @Override
+  public synchronized void reconnect() {
+    Session old = session;
+    if (old.isConnected()) {
+      return;
+    }
+    Session fresh = SshSessions.open(settings);
+    old.disconnect(); // frees its local forwarding ports
+    connections.removeIf(c -> c.session() == old);
+    connections.add(0, new Connection(fresh, newChannelList()));
+    session = fresh;
+    for (Map.Entry<InetSocketAddress, InetSocketAddress> f : forwards.entrySet()) {
+      InetSocketAddress target = f.getKey();
+      try {
+        fresh.setPortForwardingL("127.0.0.1", f.getValue().getPort(), target.getHostString(),
+            target.getPort());
+      } catch (JSchException e) {
+        // the port was taken meanwhile: the next connection to the target gets a new one
+        forwards.remove(target);
+      }
+    }
+    LOG.log(System.Logger.Level.INFO, "dom0 " + describe() + ": reconnected");
   }
 
   @Override

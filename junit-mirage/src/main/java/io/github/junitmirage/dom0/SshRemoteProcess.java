@@ -13,6 +13,7 @@ final class SshRemoteProcess implements Dom0.RemoteProcess {
   private final ChannelExec channel;
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
   private InputStream stdout;
+  private java.io.OutputStream stdin;
 
   private final Runnable onClose;
 
@@ -25,12 +26,23 @@ final class SshRemoteProcess implements Dom0.RemoteProcess {
     channel.setErrStream(stderr, true);
     // Take the stream before connecting so that not one byte of early output is lost.
     stdout = channel.getInputStream();
+    stdin = channel.getOutputStream();
     channel.connect((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
   }
 
   @Override
   public InputStream stdout() {
     return stdout;
+  }
+
+  @Override
+  public java.io.OutputStream stdin() {
+    return stdin;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !channel.isClosed() && channel.isConnected();
   }
 
   @Override

@@ -40,6 +40,12 @@ public final class MirageSettings {
    * connection is lost. Default 5.
    */
   public static final String DOM0_ALIVE_INTERVAL_SECONDS = "junit.mirage.dom0.aliveIntervalSeconds";
+  /**
+   * Seconds dom0's watchdog waits without a heartbeat from the test JVM (a silent partition, a
+   * frozen or killed JVM), or for a broken connection to come back, before it destroys the run's
+   * domains. Default 30, scaled by {@link #TIMEOUT_FACTOR}.
+   */
+  public static final String DOM0_WATCHDOG_GRACE_SECONDS = "junit.mirage.dom0.watchdogGraceSeconds";
   /** Default bridge. Default {@code br0}. */
   public static final String BRIDGE = "junit.mirage.bridge";
   /** Scales every deadline (slow hosts). Default 1. */
@@ -84,7 +90,15 @@ public final class MirageSettings {
 
   /** Every deadline, scaled by {@link #TIMEOUT_FACTOR}. */
   io.github.junitmirage.boot.Timeouts timeouts() {
-    return io.github.junitmirage.boot.Timeouts.of(decimal(TIMEOUT_FACTOR, 1.0));
+    io.github.junitmirage.boot.Timeouts t =
+        io.github.junitmirage.boot.Timeouts.of(decimal(TIMEOUT_FACTOR, 1.0));
+    int grace = integer(DOM0_WATCHDOG_GRACE_SECONDS,
+        (int) io.github.junitmirage.boot.Timeouts.DEFAULT_WATCHDOG_GRACE.toSeconds());
+    if (grace < 1) {
+      throw new ExtensionConfigurationException(DOM0_WATCHDOG_GRACE_SECONDS + " must be at least 1: "
+          + grace);
+    }
+    return t.withWatchdogGrace(t.scale(java.time.Duration.ofSeconds(grace)));
   }
 
   Optional<String> get(String key) {

@@ -1,15 +1,46 @@
-# junit-mirage run watchdog: $1 = run tag, $2 = run folder, then the xl command (xl or sudo -n xl).
-# Holds the lock on the run folder (the sweep's sign of life) and blocks until its SSH channel
-# closes (the run ended, or its JVM died); then destroys the domains the run created (one
-# <name>.xl config each) except those listed in "keep", again a few seconds later for an
-# `xl create` that was still building when the JVM died, and removes the folder.
-tag=$1; rundir=$2; shift 2
+# junit-mirage run watchdog: $1 = run tag, $2 = run folder, $3 = grace (seconds), $4 = new or
+# attach, then the xl command (xl or sudo -n xl).
+#
+# Holds the lock on the run folder (the sweep's sign of life) and reads the JVM's heartbeats, one
+# line each, from its channel. It destroys the domains the run created (one <name>.xl config each,
+# except those listed in "keep"), again 2 and 5 seconds later for an `xl create` that was still
+# building, and removes the folder, when:
+#   - the JVM says "bye" (the run ended);
+#   - no heartbeat came for $3 seconds (a silent partition, a frozen or dead test host);
+#   - the channel ended without "bye" (a killed JVM, a reset connection) and no new watchdog of
+#     this run attached within $3 seconds.
+# "attach" is how a JVM whose connection broke takes its run back: the new watchdog asks the old
+# one to step aside, then takes the lock; the old one leaves without destroying anything.
+tag=$1; rundir=$2; grace=$3; mode=$4; shift 4
 trap '' HUP PIPE INT
-mkdir -p "$rundir" || exit 1
-exec 9>"$rundir/lock"
-flock -n 9 || { echo "run $tag is already watched" >&2; exit 1; }
+if [ "$mode" = attach ]; then
+  [ -d "$rundir" ] || { echo "run $tag is gone from dom0: its watchdog destroyed its domains" >&2; exit 3; }
+  : >"$rundir/attach"
+  exec 9>>"$rundir/lock"
+  flock -w $((grace + 5)) 9 || { echo "run $tag: its old watchdog did not step aside" >&2; exit 1; }
+  rm -f "$rundir/attach"
+  [ -f "$rundir/lock" ] || { echo "run $tag is gone from dom0: its watchdog destroyed its domains" >&2; exit 3; }
+else
+  mkdir -p "$rundir" || exit 1
+  exec 9>"$rundir/lock"
+  flock -n 9 || { echo "run $tag is already watched" >&2; exit 1; }
+fi
 echo watching
-cat >/dev/null
+# One line per beat: 0 = a beat, 1 = end of input, 2 = "bye", 124 = silence (timeout's status).
+while :; do
+  # (9>&-: the lock stays with this shell alone, and goes when it goes)
+  timeout "$grace" sh -c 'IFS= read -r beat || exit 1; [ "$beat" != bye ] || exit 2' 9>&-
+  why=$?
+  [ "$why" = 0 ] && [ ! -e "$rundir/attach" ] || break
+done
+if [ "$why" = 1 ]; then
+  waited=0
+  while [ "$waited" -lt "$grace" ] && [ ! -e "$rundir/attach" ]; do
+    sleep 1 9>&-; waited=$((waited + 1))
+  done
+fi
+# A new watchdog of this run is waiting for the lock: it takes over when this one exits.
+[ "$why" != 2 ] && [ -e "$rundir/attach" ] && exit 0
 for pause in 0 2 5; do
   sleep "$pause"
   for config in "$rundir"/*.xl; do

@@ -21,7 +21,7 @@ public final class KillNineChild {
         image.file("ssh.key"), null, image.hostKey(), false, false,
         io.github.junitmirage.lab.QemuXenLab.WORK_DIR, Duration.ofSeconds(20));
     Dom0Session session = Dom0Session.open(SshDom0.connect(settings), false, settings.workDir(),
-        Timeouts.of(1));
+        Timeouts.of(1).withWatchdogGrace(Duration.ofSeconds(10)));
     RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.standIn(image), session,
         HttpClients.throughDom0(session.dom0(), session.timeouts()),
         session.tag().domainName("victim"), "02:00:00:00:01:01");

@@ -62,7 +62,9 @@ class LeakPreventionIT {
     assertThat(domains()).contains(victim);
 
     long t0 = System.nanoTime();
-    child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, nothing of the JVM runs
+    // SIGKILL: no shutdown hook, no finally, nothing of the JVM runs. Its watchdog waits its grace
+    // (10 s here) for the run to come back, then destroys.
+    child.destroyForcibly();
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
     while (domains().stream().anyMatch(d -> d.endsWith(tag))
         && System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos()) {

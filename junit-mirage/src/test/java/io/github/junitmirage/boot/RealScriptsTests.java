@@ -10,6 +10,7 @@ import io.github.junitmirage.dom0.Dom0CommandException;
 import io.github.junitmirage.dom0.Dom0Settings;
 import io.github.junitmirage.dom0.FakeDom0;
 import io.github.junitmirage.dom0.ShellDom0;
+import io.github.junitmirage.dom0.SilentRelay;
 import io.github.junitmirage.dom0.SshDom0;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,8 @@ class RealScriptsTests {
       + "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, "
       + "routers: 10.0.0.1\r\n"
       + "2026-01-01T00:00:00-00:00: [INFO] [tcpip-stack-direct] Dual TCP/IP stack assembled: mac=02:00:00:00:00:01,ip=10.0.0.7, fe80::ff:fe00:1\r\n";
+  /** The watchdog's grace in these tests (30 s by default). */
+  private static final Duration GRACE = Duration.ofSeconds(3);
   private ShellDom0 shell;
   private FakeDom0 fake;
   private String work;
@@ -77,17 +80,85 @@ class RealScriptsTests {
   }
 
   @Test
-  void watchdogDestroysTheRunsDomainsWhenItsConnectionEnds() throws Exception {
+  void watchdogDestroysTheRunsDomainsWhenTheTestHostIsGoneForItsGrace() throws Exception {
     Dom0Session session = session();
     String domain = launch(session, "www");
     assertThat(shell.domains()).containsExactly(domain);
 
-    fake.dropConnections(); // the test host is gone: crashed, killed, or cut off
+    long t0 = System.nanoTime();
+    fake.close(); // the test host is gone for good: its connection ends and never comes back
 
-    await("the watchdog destroying " + domain).atMost(Duration.ofSeconds(30))
+    await("the watchdog destroying " + domain).atMost(GRACE.plusSeconds(20))
         .pollInterval(Duration.ofMillis(100)).until(() -> shell.domains().isEmpty());
+    fault("connection ended, run never came back (grace " + GRACE.toSeconds() + " s)", t0);
     await("the run folder removed").atMost(Duration.ofSeconds(30))
         .until(() -> !Files.exists(Path.of(session.runDir())));
+  }
+
+  @Test
+  void aConnectionResetWithinTheGraceKeepsTheRunAlive() throws Exception {
+    Dom0Session session = session();
+    String domain = launch(session, "www");
+
+    fake.dropConnections(); // a TCP reset: the JVM reconnects and its new watchdog takes over
+
+    await("the run's domain, alive for three grace periods after the reset")
+        .during(GRACE.multipliedBy(3)).atMost(GRACE.multipliedBy(4))
+        .until(() -> shell.domains().contains(domain));
+    long t0 = System.nanoTime();
+    session.close(); // goodbye: the new watchdog destroys at once
+    await("the goodbye destroying " + domain).atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100)).until(() -> shell.domains().isEmpty());
+    fault("run ended after a reconnect (goodbye to the new watchdog)", t0);
+  }
+
+  @Test
+  void aSilentPartitionDestroysTheRunsDomainsAfterTheGrace() throws Exception {
+    SilentRelay relay = SilentRelay.to(fake.port());
+    open.add(relay);
+    Dom0Settings s = fake.settings(work).with(relay.port(), Duration.ofMillis(500));
+    Dom0Session session = Dom0Session.open(SshDom0.connect(s), s.sudo(), s.workDir(),
+        Timeouts.of(1).withWatchdogGrace(GRACE));
+    open.add(session);
+    String domain = launch(session, "www");
+
+    long t0 = System.nanoTime();
+    relay.freeze(); // nothing passes any more, and nothing is closed: no EOF on either side
+
+    await("the watchdog destroying " + domain).atMost(GRACE.plusSeconds(20))
+        .pollInterval(Duration.ofMillis(100)).until(() -> shell.domains().isEmpty());
+    fault("silent network partition (grace " + GRACE.toSeconds() + " s)", t0);
+  }
+
+  @Test
+  void aKilledWatchdogIsReplacedAndTheRunGoesOn() throws Exception {
+    Dom0Session session = session();
+    String domain = launch(session, "www");
+    List<ProcessHandle> watchdogs = watchdogs();
+    assertThat(watchdogs).hasSize(1);
+
+    watchdogs.get(0).destroyForcibly(); // an operator's kill -9, or the OOM killer
+
+    await("a new watchdog").atMost(GRACE.multipliedBy(3))
+        .until(() -> watchdogs().stream().anyMatch(w -> !w.equals(watchdogs.get(0))));
+    await("the run's domain, alive for three grace periods after the kill")
+        .during(GRACE.multipliedBy(3)).atMost(GRACE.multipliedBy(4))
+        .until(() -> shell.domains().contains(domain));
+    session.close();
+    await("the goodbye destroying " + domain).atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100)).until(() -> shell.domains().isEmpty());
+  }
+
+  /** The shells running watchdog.sh for this test (on the fake dom0, children of this JVM). */
+  private static List<ProcessHandle> watchdogs() {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("run watchdog"))
+        .toList();
+  }
+
+  private static void fault(String scenario, long t0) {
+    System.out.printf("FAULT %-60s -> domain gone after %d ms%n", scenario,
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   @Test
@@ -200,7 +271,7 @@ class RealScriptsTests {
   private Dom0Session session() {
     Dom0Settings s = fake.settings(work);
     Dom0Session session = Dom0Session.open(SshDom0.connect(s), s.sudo(), s.workDir(),
-        Timeouts.of(1));
+        Timeouts.of(1).withWatchdogGrace(GRACE));
     open.add(session);
     return session;
   }

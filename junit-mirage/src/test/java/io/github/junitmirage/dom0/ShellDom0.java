@@ -137,10 +137,11 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
     Process p = pb.start();
     processes.add(p);
     Thread stdin = new Thread(() -> {
+      // Flushed as it comes (a heartbeat is one byte); closed at the channel's end of input.
       try (OutputStream toProcess = p.getOutputStream()) {
-        in.transferTo(toProcess);
+        copy(in, toProcess);
       } catch (IOException e) {
-        // the process ended first, or the channel broke: either way its stdin is closed
+        // the process ended first: its stdin is closed already
       }
     }, "shell-dom0-stdin");
     stdin.setDaemon(true);
