@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param connectTimeout deadline for connecting and logging in
  * @param aliveInterval silence after which SSH keep-alives are sent; after three unanswered ones
  *     the connection counts as lost (so a silent network partition is noticed)
+ * @param keyPassphrase the passphrase of {@code keyFile}, or null when it has none (or when the
+ *     agent holds it)
+ * @param agentSocket an ssh-agent's socket whose keys are offered after {@code keyFile}, or null
  */
 public record Dom0Settings(
     String host,
@@ -31,7 +34,9 @@ public record Dom0Settings(
     boolean sudo,
     String workDir,
     Duration connectTimeout,
-    Duration aliveInterval) {
+    Duration aliveInterval,
+    String keyPassphrase,
+    Path agentSocket) {
 
   /** Default keep-alive interval: a silent partition is noticed within about four of these. */
   public static final Duration DEFAULT_ALIVE_INTERVAL = Duration.ofSeconds(5);
@@ -41,7 +46,7 @@ public record Dom0Settings(
   public Dom0Settings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(user, "user");
-    Objects.requireNonNull(keyFile, "keyFile");
+    Objects.requireNonNull(keyFile, "keyFile (a file that need not exist when the agent has the key)");
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     if (aliveInterval.isNegative() || aliveInterval.isZero()) {
@@ -56,18 +61,37 @@ public record Dom0Settings(
     }
   }
 
-  /** Settings with the {@link #DEFAULT_ALIVE_INTERVAL}; see the canonical constructor. */
+  /**
+   * Settings with the {@link #DEFAULT_ALIVE_INTERVAL}, a key without passphrase and no agent; see
+   * the canonical constructor.
+   */
   public Dom0Settings(String host, int port, String user, Path keyFile, Path knownHosts,
       String pinnedHostKey, boolean insecureAcceptAnyHostKey, boolean sudo, String workDir,
       Duration connectTimeout) {
     this(host, port, user, keyFile, knownHosts, pinnedHostKey, insecureAcceptAnyHostKey, sudo,
-        workDir, connectTimeout, DEFAULT_ALIVE_INTERVAL);
+        workDir, connectTimeout, DEFAULT_ALIVE_INTERVAL, null, null);
   }
 
   /** {@return these settings, but reaching dom0 on another port or with another keep-alive} */
   public Dom0Settings with(int otherPort, Duration otherAliveInterval) {
     return new Dom0Settings(host, otherPort, user, keyFile, knownHosts, pinnedHostKey,
-        insecureAcceptAnyHostKey, sudo, workDir, connectTimeout, otherAliveInterval);
+        insecureAcceptAnyHostKey, sudo, workDir, connectTimeout, otherAliveInterval, keyPassphrase,
+        agentSocket);
+  }
+
+  /** {@return these settings, but logging in with another key, passphrase and agent} */
+  public Dom0Settings withKey(Path otherKeyFile, String otherPassphrase, Path otherAgentSocket) {
+    return new Dom0Settings(host, port, user, otherKeyFile, knownHosts, pinnedHostKey,
+        insecureAcceptAnyHostKey, sudo, workDir, connectTimeout, aliveInterval, otherPassphrase,
+        otherAgentSocket);
+  }
+
+  /** Like the record's, but never shows the passphrase. */
+  @Override
+  public String toString() {
+    return "Dom0Settings[" + describe() + ", key " + keyFile
+        + (keyPassphrase == null ? "" : " (with passphrase)")
+        + (agentSocket == null ? "" : ", agent " + agentSocket) + ", workDir " + workDir + "]";
   }
 
   /** {@return how long dom0 can be silent before the connection counts as lost} */

@@ -13,13 +13,9 @@ final class SshSessions {
   private SshSessions() {}
 
   static Session open(Dom0Settings s) {
-    if (!Files.isReadable(s.keyFile())) {
-      throw new Dom0ConnectionException("SSH key " + s.keyFile() + " for dom0 " + s.describe()
-          + " does not exist or is not readable: set junit.mirage.dom0.key to your private key");
-    }
     JSch jsch = new JSch();
     try {
-      jsch.addIdentity(s.keyFile().toString());
+      Identities.configure(jsch, s);
       Session session = jsch.getSession(s.user(), s.host(), s.port());
       configureHostKeyCheck(jsch, session, s);
       session.setConfig("PreferredAuthentications", "publickey");
@@ -57,11 +53,16 @@ final class SshSessions {
             + "ssh-keyscan -p " + s.port() + " " + s.host() + " >> ~/.ssh/known_hosts");
       }
       jsch.setKnownHosts(s.knownHosts().toString());
+      session.setHostKeyRepository(new KnownHostsPatterns(jsch.getHostKeyRepository(),
+          s.knownHosts()));
       session.setConfig("StrictHostKeyChecking", "yes");
     }
   }
 
   static Dom0ConnectionException explain(Dom0Settings s, JSchException e) {
+    if (e.getCause() instanceof Dom0ConnectionException known) {
+      return known; // already says what to fix
+    }
     String m = String.valueOf(e.getMessage());
     String where = "dom0 " + s.describe();
     String advice;
@@ -76,8 +77,11 @@ final class SshSessions {
       advice = "the host key of " + where + " is not in " + s.knownHosts() + ": add it with "
           + "ssh-keyscan -p " + s.port() + " " + s.host() + " >> " + s.knownHosts();
     } else if (m.contains("Auth fail") || m.contains("Auth cancel")) {
-      advice = where + " refused the key " + s.keyFile() + ": append " + s.keyFile()
+      advice = where + " refused " + Identities.describe(s) + ": append " + s.keyFile()
           + ".pub to ~" + s.user() + "/.ssh/authorized_keys on dom0";
+    } else if (m.contains("revoked HostKey")) {
+      advice = "the host key of " + where + " is marked @revoked in " + s.knownHosts()
+          + ": it must never be accepted; if dom0 has a new key, put that one in known_hosts";
     } else if (m.contains("Connection refused")) {
       advice = "nothing listens on " + where + ": is dom0 up and sshd running?";
     } else if (m.contains("timeout") || m.contains("timed out")) {

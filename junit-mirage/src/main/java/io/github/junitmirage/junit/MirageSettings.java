@@ -46,6 +46,22 @@ public final class MirageSettings {
    * domains. Default 30, scaled by {@link #TIMEOUT_FACTOR}.
    */
   public static final String DOM0_WATCHDOG_GRACE_SECONDS = "junit.mirage.dom0.watchdogGraceSeconds";
+  /**
+   * The OpenSSH client configuration whose section for the host supplies HostName, Port, User,
+   * IdentityFile, UserKnownHostsFile and IdentityAgent where no junit.mirage.dom0.* setting
+   * does; {@code none} to ignore it. Default {@code ~/.ssh/config}.
+   */
+  public static final String DOM0_SSH_CONFIG = "junit.mirage.dom0.sshConfig";
+  /**
+   * The passphrase of the key; best given through the environment
+   * ({@code JUNIT_MIRAGE_DOM0_KEY_PASSPHRASE}) or, better still, replaced by ssh-agent.
+   */
+  public static final String DOM0_KEY_PASSPHRASE = "junit.mirage.dom0.keyPassphrase";
+  /**
+   * The ssh-agent socket whose keys are offered after the key file, or {@code none}. Default: the
+   * host's IdentityAgent in the SSH client configuration, else {@code SSH_AUTH_SOCK}.
+   */
+  public static final String DOM0_SSH_AGENT = "junit.mirage.dom0.sshAgent";
   /** Default bridge. Default {@code br0}. */
   public static final String BRIDGE = "junit.mirage.bridge";
   /** Scales every deadline (slow hosts). Default 1. */
@@ -70,6 +86,11 @@ public final class MirageSettings {
   static MirageSettings of(ExtensionContext context) {
     return new MirageSettings(key -> context.getConfigurationParameter(key)
         .or(() -> Optional.ofNullable(System.getenv(environmentName(key)))));
+  }
+
+  /** From a map only (tests). */
+  static MirageSettings of(java.util.Map<String, String> values) {
+    return new MirageSettings(key -> Optional.ofNullable(values.get(key)));
   }
 
   /** Outside JUnit: system properties, then the environment. */

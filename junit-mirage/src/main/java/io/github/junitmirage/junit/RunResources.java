@@ -5,6 +5,7 @@ import io.github.junitmirage.boot.HttpClients;
 import io.github.junitmirage.boot.Timeouts;
 import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.dom0.Dom0Settings;
+import io.github.junitmirage.dom0.SshConfigFile;
 import io.github.junitmirage.dom0.SshDom0;
 import io.github.junitmirage.lab.LabImage;
 import io.github.junitmirage.lab.LabOptions;
@@ -80,16 +81,31 @@ final class RunResources implements AutoCloseable {
     }
   }
 
-  private static Dom0Settings configuredDom0(MirageSettings s, String host, Timeouts timeouts) {
+  /**
+   * The dom0 settings: each junit.mirage.dom0.* setting given wins, then what the user's
+   * ~/.ssh/config says about the host (HostName, Port, User, IdentityFile, UserKnownHostsFile,
+   * IdentityAgent), then the defaults.
+   */
+  static Dom0Settings configuredDom0(MirageSettings s, String host, Timeouts timeouts) {
     Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
-    Path defaultKey = Files.exists(ssh.resolve("id_ed25519")) || !Files.exists(ssh.resolve("id_rsa"))
-        ? ssh.resolve("id_ed25519") : ssh.resolve("id_rsa");
-    String user = s.get(MirageSettings.DOM0_USER, "mirage");
-    return new Dom0Settings(host,
-        s.integer(MirageSettings.DOM0_PORT, 22),
+    String configFile = s.get(MirageSettings.DOM0_SSH_CONFIG, ssh.resolve("config").toString());
+    SshConfigFile config = configFile.equals("none") ? SshConfigFile.NONE
+        : SshConfigFile.read(Path.of(configFile), host);
+    Path defaultKey = config.identityFiles().stream().map(Path::of).filter(Files::exists)
+        .findFirst().orElse(Files.exists(ssh.resolve("id_ed25519"))
+            || !Files.exists(ssh.resolve("id_rsa")) ? ssh.resolve("id_ed25519") : ssh.resolve("id_rsa"));
+    String user = s.get(MirageSettings.DOM0_USER).or(config::user).orElse("mirage");
+    String agent = s.get(MirageSettings.DOM0_SSH_AGENT).or(config::identityAgent)
+        .orElse("SSH_AUTH_SOCK");
+    if (agent.equals("SSH_AUTH_SOCK")) {
+      agent = Optional.ofNullable(System.getenv("SSH_AUTH_SOCK")).orElse("none");
+    }
+    return new Dom0Settings(config.hostName().orElse(host),
+        s.integer(MirageSettings.DOM0_PORT, config.port().orElse(22)),
         user,
         Path.of(s.get(MirageSettings.DOM0_KEY, defaultKey.toString())),
-        Path.of(s.get(MirageSettings.DOM0_KNOWN_HOSTS, ssh.resolve("known_hosts").toString())),
+        Path.of(s.get(MirageSettings.DOM0_KNOWN_HOSTS,
+            config.knownHosts().orElse(ssh.resolve("known_hosts").toString()))),
         s.get(MirageSettings.DOM0_HOST_KEY).orElse(null),
         s.bool(MirageSettings.DOM0_INSECURE_ACCEPT_ANY_HOST_KEY, false),
         s.bool(MirageSettings.DOM0_SUDO, true),
@@ -97,7 +113,9 @@ final class RunResources implements AutoCloseable {
             "/tmp/junit-mirage-" + user.replaceAll("[^A-Za-z0-9_.-]", "_")),
         timeouts.scale(Duration.ofSeconds(20)),
         Duration.ofSeconds(s.integer(MirageSettings.DOM0_ALIVE_INTERVAL_SECONDS,
-            (int) Dom0Settings.DEFAULT_ALIVE_INTERVAL.toSeconds())));
+            (int) Dom0Settings.DEFAULT_ALIVE_INTERVAL.toSeconds())),
+        s.get(MirageSettings.DOM0_KEY_PASSPHRASE).orElse(null),
+        agent.equals("none") ? null : Path.of(agent));
   }
 
   Dom0Session session() {

@@ -62,19 +62,50 @@ public final class FakeDom0 implements AutoCloseable {
     return start(script, Integer.MAX_VALUE, true);
   }
 
+  /**
+   * A fake whose host key comes with an OpenSSH host certificate for 127.0.0.1, signed by a
+   * certificate authority of its own ({@link #certificateAuthorityLine()}).
+   */
+  public static FakeDom0 startWithHostCertificate(Script script) throws Exception {
+    return start(script, Integer.MAX_VALUE, false, true);
+  }
+
   private static FakeDom0 start(Script script, int maxChannelsPerConnection, boolean rsa)
       throws Exception {
-    Path dir = Files.createTempDirectory("fake-dom0-");
-    Path clientKey = dir.resolve("id_ecdsa");
-    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-m", "PEM",
-        "-N", "", "-f", clientKey.toString()).redirectErrorStream(true).start();
+    return start(script, maxChannelsPerConnection, rsa, false);
+  }
+
+  private static void keygen(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("ssh-keygen", "-q"));
+    command.addAll(List.of(args));
+    Process keygen = new ProcessBuilder(command).redirectErrorStream(true).start();
     if (keygen.waitFor() != 0) {
       throw new IllegalStateException("ssh-keygen failed: " + new String(keygen.getInputStream().readAllBytes()));
     }
-    KeyPairGenerator generator = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
-    generator.initialize(rsa ? 2048 : 256);
-    KeyPair hostKey = generator.generateKeyPair();
+  }
+
+  private static FakeDom0 start(Script script, int maxChannelsPerConnection, boolean rsa,
+      boolean certificate) throws Exception {
+    Path dir = Files.createTempDirectory("fake-dom0-");
+    Path clientKey = dir.resolve("id_ecdsa");
+    keygen("-t", "ecdsa", "-b", "256", "-m", "PEM", "-N", "", "-f", clientKey.toString());
+    KeyPair hostKey;
     SshServer server = SshServer.setUpDefaultServer();
+    if (certificate) {
+      keygen("-t", "ecdsa", "-b", "256", "-N", "", "-f", dir.resolve("ca").toString());
+      keygen("-t", "ecdsa", "-b", "256", "-m", "PEM", "-N", "", "-f", dir.resolve("host").toString());
+      keygen("-s", dir.resolve("ca").toString(), "-I", "fake-dom0", "-h", "-n", "127.0.0.1",
+          dir.resolve("host.pub").toString());
+      hostKey = new org.apache.sshd.common.keyprovider.FileKeyPairProvider(dir.resolve("host"))
+          .loadKeys(null).iterator().next();
+      server.setHostKeyCertificateProvider(
+          new org.apache.sshd.common.keyprovider.FileHostKeyCertificateProvider(
+              dir.resolve("host-cert.pub")));
+    } else {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
+      generator.initialize(rsa ? 2048 : 256);
+      hostKey = generator.generateKeyPair();
+    }
     org.apache.sshd.core.CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server,
         maxChannelsPerConnection);
     server.setHost("127.0.0.1");
@@ -110,6 +141,12 @@ public final class FakeDom0 implements AutoCloseable {
     return PublicKeyEntry.toString(hostKey.getPublic());
   }
 
+  /** {@code @cert-authority * <CA key>}, for a fake started with a host certificate. */
+  public String certificateAuthorityLine() throws IOException {
+    Path ca = clientKey.resolveSibling("ca.pub");
+    return "@cert-authority * " + Files.readString(ca).strip();
+  }
+
   public Path clientKey() {
     return clientKey;
   }
@@ -123,6 +160,12 @@ public final class FakeDom0 implements AutoCloseable {
   public Dom0Settings settings(String workDir) {
     return new Dom0Settings("127.0.0.1", port(), "mirage", clientKey, null, hostKeyLine(), false,
         true, workDir, Duration.ofSeconds(10));
+  }
+
+  /** Lets one more key log in (appends its public key to this fake's authorized keys). */
+  public void authorize(Path publicKey) throws IOException {
+    Files.writeString(Path.of(clientKey + ".pub"), Files.readString(publicKey),
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   /** Every command received so far, split into words. */

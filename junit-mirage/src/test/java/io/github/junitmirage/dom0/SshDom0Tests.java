@@ -79,6 +79,64 @@ class SshDom0Tests {
   }
 
   @Test
+  void hostPatternsInKnownHostsMatchAsOpenSshMatchesThem() throws Exception {
+    String key = fake.hostKeyLine();
+    int port = fake.port();
+    for (String hosts : List.of("[127.0.0.*]:" + port, "[127.0.0.?]:" + port,
+        "other.example,[127.0.0.1]:" + port, "!other.example,[127.*]:*")) {
+      Path knownHosts = Files.createTempFile("known_hosts", "");
+      Files.writeString(knownHosts, hosts + " " + key + "\n");
+      try (SshDom0 dom0 = SshDom0.connect(withKnownHosts(knownHosts))) {
+        assertThat(dom0.isConnected()).as(hosts).isTrue();
+      }
+    }
+    Path negated = Files.createTempFile("known_hosts", "");
+    Files.writeString(negated, "!127.0.0.1,!" + "[127.0.0.1]:" + port + ",* " + key + "\n");
+    assertThatThrownBy(() -> SshDom0.connect(withKnownHosts(negated)))
+        .hasMessageStartingWith("the host key of dom0 mirage@127.0.0.1:" + port + " is not in");
+  }
+
+  @Test
+  void aRevokedHostKeyIsNeverAcceptedWhateverItsPattern() throws Exception {
+    String key = fake.hostKeyLine();
+    for (String revoked : List.of("[127.0.0.1]:" + fake.port(), "*")) {
+      Path knownHosts = Files.createTempFile("known_hosts", "");
+      Files.writeString(knownHosts, "@revoked " + revoked + " " + key + "\n[127.0.0.1]:"
+          + fake.port() + " " + key + "\n");
+      assertThatThrownBy(() -> SshDom0.connect(withKnownHosts(knownHosts)))
+          .as(revoked).isInstanceOf(Dom0ConnectionException.class)
+          .hasMessage("the host key dom0 [127.0.0.1]:" + fake.port() + " presented is marked "
+              + "@revoked in " + knownHosts + ": it must never be accepted; if dom0 has a new key, "
+              + "put that one in known_hosts");
+    }
+  }
+
+  @Test
+  void aHostCertificateSignedByAKnownAuthorityIsAccepted() throws Exception {
+    try (FakeDom0 certified = FakeDom0.startWithHostCertificate((argv, in, out, err) -> 0);
+        FakeDom0 otherCa = FakeDom0.startWithHostCertificate((argv, in, out, err) -> 0)) {
+      Path knownHosts = Files.createTempFile("known_hosts", "");
+      Files.writeString(knownHosts, certified.certificateAuthorityLine() + "\n");
+      Dom0Settings s = certified.settings();
+      try (SshDom0 dom0 = SshDom0.connect(new Dom0Settings(s.host(), s.port(), s.user(),
+          s.keyFile(), knownHosts, null, false, true, s.workDir(), s.connectTimeout()))) {
+        assertThat(dom0.isConnected()).isTrue();
+      }
+      Dom0Settings o = otherCa.settings();
+      assertThatThrownBy(() -> SshDom0.connect(new Dom0Settings(o.host(), o.port(), o.user(),
+          o.keyFile(), knownHosts, null, false, true, o.workDir(), o.connectTimeout())))
+          .as("a certificate signed by another authority")
+          .isInstanceOf(Dom0ConnectionException.class);
+    }
+    // A plain host key where known_hosts has only an authority: said as it is.
+    Path caOnly = Files.createTempFile("known_hosts", "");
+    Files.writeString(caOnly, "@cert-authority * " + fake.hostKeyLine() + "\n");
+    assertThatThrownBy(() -> SshDom0.connect(withKnownHosts(caOnly)))
+        .hasMessageStartingWith("dom0 [127.0.0.1]:" + fake.port() + " presented a plain host key, "
+            + "and " + caOnly + " vouches for it only through @cert-authority lines");
+  }
+
+  @Test
   void refusesAHostMissingFromKnownHosts() throws Exception {
     Path knownHosts = Files.createTempFile("known_hosts", "");
     assertThatThrownBy(() -> SshDom0.connect(withKnownHosts(knownHosts)))
@@ -133,7 +191,78 @@ class SshDom0Tests {
         null, s.pinnedHostKey(), false, true, s.workDir(), s.connectTimeout());
     assertThatThrownBy(() -> SshDom0.connect(noKey)).isInstanceOf(Dom0ConnectionException.class)
         .hasMessage("SSH key /nonexistent/id for dom0 mirage@127.0.0.1:" + fake.port()
-            + " does not exist or is not readable: set junit.mirage.dom0.key to your private key");
+            + " does not exist or is not readable, and no ssh-agent is configured: set "
+            + "junit.mirage.dom0.key to your private key, or run ssh-agent (SSH_AUTH_SOCK)");
+  }
+
+  @Test
+  void aKeyWithAPassphraseIsOpenedWithItAndNamedWithoutIt() throws Exception {
+    Path key = newKey("s3cret pass");
+    fake.authorize(Path.of(key + ".pub"));
+    Dom0Settings s = fake.settings();
+
+    assertThatThrownBy(() -> SshDom0.connect(s.withKey(key, null, null)))
+        .isInstanceOf(Dom0ConnectionException.class)
+        .hasMessage("the SSH key " + key + " for dom0 mirage@127.0.0.1:" + fake.port() + " is "
+            + "protected by a passphrase: load it into ssh-agent (ssh-add " + key + ") or set "
+            + "junit.mirage.dom0.keyPassphrase (environment: JUNIT_MIRAGE_DOM0_KEY_PASSPHRASE)");
+    assertThatThrownBy(() -> SshDom0.connect(s.withKey(key, "wrong", null)))
+        .hasMessage("the passphrase given for the SSH key " + key
+            + " (junit.mirage.dom0.keyPassphrase) does not open it");
+    try (SshDom0 dom0 = SshDom0.connect(s.withKey(key, "s3cret pass", null))) {
+      assertThat(dom0.exec(List.of("true"), Duration.ofSeconds(5)).exitStatus()).isZero();
+    }
+  }
+
+  @Test
+  void keysHeldByAnSshAgentLogIn() throws Exception {
+    Path key = newKey("agent only");
+    fake.authorize(Path.of(key + ".pub"));
+    Path socket = Files.createTempDirectory("agent-").resolve("sock");
+    Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      org.awaitility.Awaitility.await("ssh-agent's socket").atMost(Duration.ofSeconds(10))
+          .until(() -> Files.exists(socket));
+      ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+      add.environment().put("SSH_AUTH_SOCK", socket.toString());
+      add.environment().put("SSH_ASKPASS_REQUIRE", "force");
+      add.environment().put("SSH_ASKPASS", askpass("agent only").toString());
+      add.environment().put("DISPLAY", "none");
+      Process added = add.start();
+      assertThat(added.waitFor()).as(new String(added.getInputStream().readAllBytes())).isZero();
+      Dom0Settings s = fake.settings();
+
+      // The passphrase-protected file is skipped (the agent holds its key) ...
+      try (SshDom0 dom0 = SshDom0.connect(s.withKey(key, null, socket))) {
+        assertThat(dom0.exec(List.of("true"), Duration.ofSeconds(5)).exitStatus()).isZero();
+      }
+      // ... and with no key file at all the agent's keys are offered.
+      try (SshDom0 dom0 = SshDom0.connect(s.withKey(Path.of("/nonexistent/id"), null, socket))) {
+        assertThat(dom0.isConnected()).isTrue();
+      }
+      // Without the agent the same settings fail.
+      assertThatThrownBy(() -> SshDom0.connect(s.withKey(Path.of("/nonexistent/id"), null, null)))
+          .isInstanceOf(Dom0ConnectionException.class);
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  private static Path newKey(String passphrase) throws Exception {
+    Path key = Files.createTempDirectory("key-").resolve("id_ecdsa");
+    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", passphrase,
+        "-f", key.toString()).redirectErrorStream(true).start();
+    assertThat(keygen.waitFor()).isZero();
+    return key;
+  }
+
+  /** An SSH_ASKPASS program that answers with the passphrase. */
+  private static Path askpass(String passphrase) throws Exception {
+    Path script = Files.createTempFile("askpass-", ".sh");
+    Files.writeString(script, "#!/bin/sh\necho '" + passphrase + "'\n");
+    script.toFile().setExecutable(true);
+    return script;
   }
 
   @Test
