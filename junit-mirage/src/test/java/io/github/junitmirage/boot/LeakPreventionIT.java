@@ -104,6 +104,59 @@ class LeakPreventionIT {
   }
 
   @Test
+  void twoUsersWithTheirOwnWorkFoldersLeaveEachOthersRunsAlone() {
+    // A second dom0 user, as on a shared dom0: mirage, xl through sudo only, its default folder.
+    io.github.junitmirage.dom0.Dom0Settings root = lab.settings();
+    String folder = "/tmp/junit-mirage-mirage";
+    io.github.junitmirage.dom0.Dom0Settings mirage = new io.github.junitmirage.dom0.Dom0Settings(
+        root.host(), root.port(), "mirage", root.keyFile(), null, root.pinnedHostKey(), false, true,
+        folder, root.connectTimeout());
+    List<String> sudoXl = List.of("sudo", "-n", "xl");
+    try (Dom0Session mirageRun = Dom0Session.open(SshDom0.connect(mirage), true, folder,
+        Timeouts.of(1))) {
+      // A dead run of mirage's: its folder records a domain, no watchdog holds its lock.
+      String deadRun = folder + "/runs/jm0123456780";
+      String dead = "stale-jm0123456780";
+      mirageRun.exec(List.of("mkdir", "-p", deadRun)).orThrow("mkdir");
+      mirageRun.exec(List.of("touch", deadRun + "/lock")).orThrow("touch");
+      createRaw(observer, mirageRun.dom0(), sudoXl, dead, deadRun + "/" + dead + ".xl");
+      String mirageLive = mirageRun.tag().domainName("mine");
+      // recorded in mirageRun's folder, as junit-mirage records what it creates
+      createRaw(observer, mirageRun.dom0(), sudoXl, mirageLive, mirageRun.configPath(mirageLive));
+
+      // root's next run sweeps its own folder only: mirage's live and dead runs stay.
+      try (Dom0Session rootRun = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR,
+          Timeouts.of(1))) {
+        assertThat(domains()).contains(dead, mirageLive, liveDomain.domainName());
+      }
+      // mirage's next run sweeps mirage's dead run, and neither mirage's live run nor root's.
+      try (Dom0Session next = Dom0Session.open(SshDom0.connect(mirage), true, folder,
+          Timeouts.of(1))) {
+        assertThat(domains()).doesNotContain(dead)
+            .contains(mirageLive, liveDomain.domainName(), "notours");
+      }
+      // A folder another user made, or that others can write to, is refused to mirage.
+      observer.exec(List.of("sh", "-c", "mkdir -p /tmp/jm-rootowned /tmp/jm-shared && "
+          + "chmod 755 /tmp/jm-rootowned && chown mirage /tmp/jm-shared && chmod 777 /tmp/jm-shared"),
+          Duration.ofSeconds(30)).orThrow("folders");
+      for (String[] refused : new String[][] {{"/tmp/jm-rootowned", "belongs to root, not to mirage"},
+          {"/tmp/jm-shared", "can be written by others (mode 777)"}}) {
+        try (SshDom0 asMirage = SshDom0.connect(mirage)) {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dom0Session.open(asMirage, true,
+              refused[0], Timeouts.of(1)))
+              .isInstanceOf(io.github.junitmirage.dom0.Dom0CommandException.class)
+              .hasMessageContaining("refusing the work folder").hasMessageContaining(refused[1]);
+        }
+      }
+    }
+    // Its goodbye: the watchdog destroys what the run recorded, after close() returned.
+    org.awaitility.Awaitility.await("mirage's run ended: its watchdog destroying its domain")
+        .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .until(() -> domains().stream().noneMatch(d -> d.startsWith("mine-")));
+    assertThat(domains()).contains(liveDomain.domainName(), "notours");
+  }
+
+  @Test
   void staleDomainOfTheSameNameDoesNotMakeCreateFail() {
     String name = live.tag().domainName("again");
     // The run's own leftover of that name, as a domain kept by an earlier failure would be.
@@ -132,15 +185,25 @@ class LeakPreventionIT {
   }
 
   static void createRaw(Dom0 dom0, String name, String configPath) {
+    createRaw(dom0, dom0, List.of("xl"), name, configPath);
+  }
+
+  /**
+   * The same as any dom0 user: {@code root} finds the lab's cached stand-in images, {@code as}
+   * writes the config and runs {@code xl} (for example {@code sudo -n xl}).
+   */
+  static void createRaw(Dom0 root, Dom0 as, List<String> xl, String name, String configPath) {
     String images = QemuXenLab.WORK_DIR + "/images";
     String config = "name = '" + name + "'\ntype = 'pv'\nmemory = 96\nkernel = '"
-        + dom0.exec(List.of("sh", "-c", "ls " + images + "/*/standin-vmlinux"), Duration.ofSeconds(30)).stdout().strip()
+        + root.exec(List.of("sh", "-c", "ls " + images + "/*/standin-vmlinux"), Duration.ofSeconds(30)).stdout().strip()
         + "'\nramdisk = '"
-        + dom0.exec(List.of("sh", "-c", "ls " + images + "/*/standin-initrd.img"), Duration.ofSeconds(30)).stdout().strip()
+        + root.exec(List.of("sh", "-c", "ls " + images + "/*/standin-initrd.img"), Duration.ofSeconds(30)).stdout().strip()
         + "'\ncmdline = 'console=hvc0 quiet mirage.behaviour=hang'\n";
     byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
-    dom0.upload(new ByteArrayInputStream(bytes), bytes.length, Hashing.sha256(bytes), configPath,
+    as.upload(new ByteArrayInputStream(bytes), bytes.length, Hashing.sha256(bytes), configPath,
         Duration.ofSeconds(30));
-    dom0.exec(List.of("xl", "create", configPath), Duration.ofSeconds(60)).orThrow("xl create " + name);
+    List<String> create = new java.util.ArrayList<>(xl);
+    create.addAll(List.of("create", configPath));
+    as.exec(create, Duration.ofSeconds(60)).orThrow("xl create " + name);
   }
 }
