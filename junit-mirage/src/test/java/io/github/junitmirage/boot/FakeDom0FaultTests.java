@@ -94,6 +94,32 @@ class FakeDom0FaultTests {
   }
 
   @Test
+  void silentPartitionMidTestIsAConnectionLossWithinTheSilenceLimit() throws Exception {
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      FakeDom0.print(out, LEASE);
+      Thread.sleep(120_000);
+    }));
+    SilentRelay relay = SilentRelay.to(fake.port());
+    try {
+      Dom0Settings s = fake.settings().with(relay.port(), Duration.ofMillis(500));
+      session = Dom0Session.open(SshDom0.connect(s), s.sudo(), s.workDir(), Timeouts.of(1));
+      RunningUnikernel u = launch("www", Duration.ofSeconds(30));
+      assertThat(u.isRunning()).isTrue();
+
+      relay.freeze(); // the test is using its unikernel when the network goes silent
+      long frozenAt = System.nanoTime();
+      Throwable t = catchThrowable(u::isRunning);
+      long detectedAfter = (System.nanoTime() - frozenAt) / 1_000_000;
+      System.out.printf("FAULT %-60s -> %s after %d ms%n", "silent network partition mid-test "
+          + "(keep-alive 0.5 s)", t == null ? "nothing" : t.getClass().getSimpleName(), detectedAfter);
+      assertThat(t).isInstanceOf(io.github.junitmirage.Dom0ConnectionException.class)
+          .hasMessageContaining("connection lost");
+    } finally {
+      relay.close();
+    }
+  }
+
+  @Test
   void sixteenUnikernelsOnADom0ThatAllowsTenChannelsPerConnection() throws Exception {
     fake = FakeDom0.start(new FakeXl((domain, out) -> {
       FakeDom0.print(out, LEASE);

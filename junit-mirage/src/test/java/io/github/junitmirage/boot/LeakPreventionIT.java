@@ -82,6 +82,32 @@ class LeakPreventionIT {
   }
 
   @Test
+  void silentPartitionOfTheTestHostLeavesNoDomainBehind() throws Exception {
+    Duration grace = Duration.ofSeconds(10);
+    try (io.github.junitmirage.dom0.SilentRelay relay =
+        io.github.junitmirage.dom0.SilentRelay.to(lab.sshPort())) {
+      io.github.junitmirage.dom0.Dom0Settings s = lab.settings().with(relay.port(),
+          Duration.ofSeconds(1));
+      Dom0Session cut = Dom0Session.open(SshDom0.connect(s), false, QemuXenLab.WORK_DIR,
+          Timeouts.of(1).withWatchdogGrace(grace));
+      RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.standIn(lab.image()), cut,
+          HttpClients.throughDom0(cut.dom0(), cut.timeouts()), cut.tag().domainName("cutoff"),
+          "02:00:00:00:02:04");
+      assertThat(domains()).contains(u.domainName());
+
+      long t0 = System.nanoTime();
+      relay.freeze(); // no byte passes either way, nothing is closed: the sshd sees no EOF
+      org.awaitility.Awaitility.await("the watchdog destroying " + u.domainName())
+          .atMost(grace.plusSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !domains().contains(u.domainName()));
+      System.out.printf("FAULT %-60s -> domain gone after %d ms%n", "silent partition of the test "
+          + "host (real sshd, grace 10 s)", (System.nanoTime() - t0) / 1_000_000);
+      assertThat(domains()).contains(liveDomain.domainName(), "notours");
+      cut.close(); // its goodbye cannot pass; nothing of the run is left to destroy anyway
+    }
+  }
+
+  @Test
   void sweepRemovesDomainsOfDeadRunsOnly() {
     // A dead run: its folder records the domain it created (its config), no watchdog holds the lock.
     String deadRun = QemuXenLab.WORK_DIR + "/runs/jm0123456789";
