@@ -100,16 +100,23 @@ class RealScriptsTests {
     Dom0Session session = session();
     String domain = launch(session, "www");
 
+    List<ProcessHandle> before = watchdogs();
+    long t0 = System.nanoTime();
     fake.dropConnections(); // a TCP reset: the JVM reconnects and its new watchdog takes over
+
+    await("a new watchdog").atMost(GRACE.multipliedBy(3)).pollInterval(Duration.ofMillis(50))
+        .until(() -> watchdogs().stream().anyMatch(w -> !before.contains(w)));
+    System.out.printf("FAULT %-60s -> re-attached after %d ms%n", "TCP reset (grace "
+        + GRACE.toSeconds() + " s, a beat every 0.5 s)", (System.nanoTime() - t0) / 1_000_000);
 
     await("the run's domain, alive for three grace periods after the reset")
         .during(GRACE.multipliedBy(3)).atMost(GRACE.multipliedBy(4))
         .until(() -> shell.domains().contains(domain));
-    long t0 = System.nanoTime();
+    long closed = System.nanoTime();
     session.close(); // goodbye: the new watchdog destroys at once
     await("the goodbye destroying " + domain).atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100)).until(() -> shell.domains().isEmpty());
-    fault("run ended after a reconnect (goodbye to the new watchdog)", t0);
+    fault("run ended after a reconnect (goodbye to the new watchdog)", closed);
   }
 
   @Test
@@ -137,10 +144,13 @@ class RealScriptsTests {
     List<ProcessHandle> watchdogs = watchdogs();
     assertThat(watchdogs).hasSize(1);
 
+    long t0 = System.nanoTime();
     watchdogs.get(0).destroyForcibly(); // an operator's kill -9, or the OOM killer
 
-    await("a new watchdog").atMost(GRACE.multipliedBy(3))
+    await("a new watchdog").atMost(GRACE.multipliedBy(3)).pollInterval(Duration.ofMillis(50))
         .until(() -> watchdogs().stream().anyMatch(w -> !w.equals(watchdogs.get(0))));
+    System.out.printf("FAULT %-60s -> new watchdog after %d ms%n", "watchdog killed on dom0 (grace "
+        + GRACE.toSeconds() + " s, a beat every 0.5 s)", (System.nanoTime() - t0) / 1_000_000);
     await("the run's domain, alive for three grace periods after the kill")
         .during(GRACE.multipliedBy(3)).atMost(GRACE.multipliedBy(4))
         .until(() -> shell.domains().contains(domain));
