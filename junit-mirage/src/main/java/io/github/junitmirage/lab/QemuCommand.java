@@ -8,7 +8,8 @@ import java.util.List;
 final class QemuCommand {
   private QemuCommand() {}
 
-  static List<String> arguments(LabImage image, LabOptions o, int sshPort, Path serialLog) {
+  static List<String> arguments(LabImage image, LabOptions o, int sshPort, Path serialLog,
+      Path monitor) {
     String dom0Kernel = multibootPath(image.file("dom0.kernel"));
     String dom0Initrd = multibootPath(image.file("dom0.initrd"));
     return List.of(
@@ -19,7 +20,7 @@ final class QemuCommand {
         "-smp", Integer.toString(o.cpus()),
         "-display", "none",
         "-no-reboot",
-        "-monitor", "none",
+        "-monitor", "unix:" + monitor + ",server,nowait",
         "-serial", "file:" + serialLog,
         "-kernel", image.file("xen").toString(),
         "-append", "console=com1 dom0_mem=" + o.dom0MemoryMb() + "M,max:" + o.dom0MemoryMb() + "M",

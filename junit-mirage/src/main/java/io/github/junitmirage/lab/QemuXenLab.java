@@ -41,6 +41,8 @@ public final class QemuXenLab implements AutoCloseable {
   private final int sshPort;
   private final Path serialLog;
   private final Thread shutdownHook;
+  private volatile boolean startedFromSnapshot;
+  private volatile long upMillis;
 
   private QemuXenLab(LabImage image, Process guard, int sshPort, Path serialLog) {
     this.image = image;
@@ -69,14 +71,51 @@ public final class QemuXenLab implements AutoCloseable {
     return java.util.Optional.ofNullable(shared).filter(QemuXenLab::isRunning);
   }
 
-  /** Boots the lab and waits until dom0 reports ready on its serial console. */
+  /**
+   * Starts the lab: from its snapshot when there is one for this QEMU, image and machine (dom0
+   * answers SSH in seconds, its clock set to now), else by booting it, after which the booted
+   * state is saved as the snapshot for later starts. A snapshot that does not start is dropped,
+   * with a log line saying why, and the lab boots.
+   */
   public static QemuXenLab start(LabImage image, LabOptions options) {
+    return start(image, options, true);
+  }
+
+  /** The same, but booting even when there is a snapshot (the benchmark's side by side). */
+  static QemuXenLab start(LabImage image, LabOptions options, boolean fromSnapshot) {
     String qemu = Executables.find("qemu-system-x86_64").orElseThrow(() -> new MirageException(
         "qemu-system-x86_64 is not installed: apt-get install qemu-system-x86 (the lab runs Xen in QEMU)"));
+    LabSnapshot snapshot = LabSnapshot.of(image, QemuCommand.arguments(image, options, 22,
+        Path.of("serial.log"), Path.of("monitor.sock")), qemuVersion(qemu));
+    if (!fromSnapshot) {
+      return boot(qemu, image, options, snapshot, false);
+    }
+    if (snapshot.exists()) {
+      try {
+        return boot(qemu, image, options, snapshot, true);
+      } catch (LabSnapshot.Rejected e) {
+        LOG.log(System.Logger.Level.WARNING, "the lab snapshot " + snapshot.file() + " did not "
+            + "start, so it is dropped and the lab boots: " + e.getMessage().lines().findFirst()
+            .orElse(""));
+        snapshot.discard();
+      }
+    } else {
+      LOG.log(System.Logger.Level.INFO, "no lab snapshot " + snapshot.file() + " for this QEMU, "
+          + "image and machine yet: the lab boots and saves one");
+    }
+    return boot(qemu, image, options, snapshot, false);
+  }
+
+  private static QemuXenLab boot(String qemu, LabImage image, LabOptions options,
+      LabSnapshot snapshot, boolean restore) {
     int port = freeLoopbackPort();
     Path serial = serialLogFile();
+    Path monitor = serial.resolveSibling("monitor.sock");
     List<String> command = new ArrayList<>(List.of("bash", "-c", GUARD, "qemu-guard", qemu));
-    command.addAll(QemuCommand.arguments(image, options, port, serial));
+    command.addAll(QemuCommand.arguments(image, options, port, serial, monitor));
+    if (restore) {
+      command.addAll(snapshot.incoming());
+    }
     long t0 = System.nanoTime();
     Process guard;
     try {
@@ -86,15 +125,96 @@ public final class QemuXenLab implements AutoCloseable {
       throw new MirageException("cannot start " + qemu + ": " + e.getMessage(), e);
     }
     QemuXenLab lab = new QemuXenLab(image, guard, port, serial);
+    String how = "booted";
     try {
-      lab.awaitReady(options.bootTimeout());
+      if (restore) {
+        LabSnapshot.awaitRunning(monitor, guard, options.bootTimeout());
+        how = "from its snapshot (loaded after " + Duration.ofNanos(System.nanoTime() - t0)
+            .toMillis() + " ms, then SSH and the clock)";
+        lab.awaitRestored(options.bootTimeout());
+      } else {
+        lab.awaitReady(options.bootTimeout());
+      }
     } catch (RuntimeException e) {
+      boolean exited = restore && !lab.stillRunningAfter(Duration.ofSeconds(2));
       lab.close();
+      if (exited && !(e instanceof LabSnapshot.Rejected)) {
+        throw new LabSnapshot.Rejected(e.getMessage() + "\n" + lab.diagnostics());
+      }
       throw e;
     }
-    LOG.log(System.Logger.Level.INFO, "lab dom0 up on 127.0.0.1:" + port + " after "
-        + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms (serial console: " + serial + ")");
+    long upMillis = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+    LOG.log(System.Logger.Level.INFO, "lab dom0 up on 127.0.0.1:" + port + " after " + upMillis
+        + " ms, " + how + " (serial console: " + serial + ")");
+    lab.startedFromSnapshot = restore;
+    lab.upMillis = upMillis;
+    if (!restore && !snapshot.exists()) {
+      try {
+        long s0 = System.nanoTime();
+        snapshot.save(monitor, Duration.ofMinutes(2));
+        LOG.log(System.Logger.Level.INFO, "lab snapshot saved to " + snapshot.file() + " in "
+            + Duration.ofNanos(System.nanoTime() - s0).toMillis() + " ms");
+      } catch (MirageException e) {
+        LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; later starts boot too");
+      }
+    }
     return lab;
+  }
+
+  /** Whether QEMU is still running after waiting up to {@code wait} for it to end. */
+  private boolean stillRunningAfter(Duration wait) {
+    try {
+      return !guard.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return guard.isAlive();
+    }
+  }
+
+  private static String qemuVersion(String qemu) {
+    try {
+      Process p = new ProcessBuilder(qemu, "--version").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out.lines().findFirst().orElse("");
+    } catch (IOException e) {
+      throw new MirageException("cannot run " + qemu + " --version: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MirageException("interrupted", e);
+    }
+  }
+
+  /** Whether this lab started from its snapshot (rather than booting). */
+  public boolean startedFromSnapshot() {
+    return startedFromSnapshot;
+  }
+
+  /** Milliseconds from starting QEMU to dom0 answering (SSH from a snapshot, ready when booted). */
+  public long upMillis() {
+    return upMillis;
+  }
+
+  /** A restored dom0 is ready once it answers SSH; its clock is the snapshot's until set. */
+  private void awaitRestored(Duration timeout) {
+    Deadline deadline = Deadline.after(timeout);
+    Dom0ConnectionException last = null;
+    while (!deadline.expired()) {
+      if (!guard.isAlive()) {
+        throw new MirageException("QEMU exited with status " + guard.exitValue()
+            + " while loading the snapshot\n" + diagnostics());
+      }
+      try (SshDom0 dom0 = SshDom0.connect(settings())) {
+        dom0.exec(List.of("date", "-u", "-s", "@" + java.time.Instant.now().getEpochSecond()),
+            Duration.ofSeconds(30)).orThrow("setting dom0's clock after the restore");
+        return;
+      } catch (Dom0ConnectionException e) {
+        last = e;
+        Sleeping.sleep(200);
+      }
+    }
+    throw new MirageException("the lab restored from its snapshot did not answer SSH within "
+        + timeout + ": " + (last == null ? "" : last.getMessage()) + "\n" + diagnostics(), last);
   }
 
   // Kills QEMU when our end of stdin closes: on stop, and when this JVM dies in any way.

@@ -16,9 +16,53 @@ import org.junit.jupiter.api.Test;
 class QemuXenLabIT {
 
   @Test
+  void aLabFromItsSnapshotHasTheRightClockAndHandsOutLeases() throws Exception {
+    TestLab.shared(); // this JVM's lab: booted and saved, or itself from the snapshot
+    try (QemuXenLab lab = QemuXenLab.start(TestLab.image(), LabOptions.defaults());
+        io.github.junitmirage.dom0.SshDom0 dom0 = lab.connect()) {
+      assertThat(lab.startedFromSnapshot()).isTrue();
+      long skew = Long.parseLong(dom0.exec(java.util.List.of("date", "+%s"), Duration.ofSeconds(30))
+          .orThrow("date").stdout().strip()) - java.time.Instant.now().getEpochSecond();
+      // The snapshot's clock stood still since it was saved; restored, it is set to now.
+      assertThat(Math.abs(skew)).as("dom0's clock against ours, in seconds").isLessThanOrEqualTo(5);
+      try (io.github.junitmirage.boot.Dom0Session session = io.github.junitmirage.boot.Dom0Session
+          .open(dom0, false, QemuXenLab.WORK_DIR, io.github.junitmirage.boot.Timeouts.of(1))) {
+        io.github.junitmirage.boot.RunningUnikernel u = io.github.junitmirage.boot.UnikernelLauncher
+            .launch(LabSmoke.standIn(lab.image()), session, io.github.junitmirage.boot.HttpClients
+                .throughDom0(session.dom0(), session.timeouts()), session.tag().domainName("restored"),
+                "02:00:00:00:03:01");
+        assertThat(u.console()).anyMatch(l -> l.contains("Lease obtained!"));
+        u.close();
+      }
+    }
+  }
+
+  @Test
+  void aSnapshotQemuCannotStartFromIsDroppedAndTheLabBoots() throws Exception {
+    LabImage image = TestLab.image();
+    TestLab.shared();
+    java.nio.file.Path snapshot;
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(image.dir())) {
+      snapshot = files.filter(f -> f.getFileName().toString().matches("snapshot-.*\\.state"))
+          .findFirst().orElseThrow();
+    }
+    java.nio.file.Path saved = snapshot.resolveSibling("saved-for-test");
+    java.nio.file.Files.move(snapshot, saved);
+    try {
+      java.nio.file.Files.writeString(snapshot, "not a migration stream");
+      try (QemuXenLab lab = QemuXenLab.start(image, LabOptions.defaults())) {
+        assertThat(lab.startedFromSnapshot()).isFalse();
+        assertThat(lab.isRunning()).isTrue();
+      }
+    } finally {
+      java.nio.file.Files.move(saved, snapshot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Test
   void slowBootFailsWithTheSerialConsoleAndLeavesNoQemu() {
     Throwable t = catchThrowable(() -> QemuXenLab.start(TestLab.image(),
-        LabOptions.defaults().withBootTimeout(Duration.ofSeconds(3))));
+        LabOptions.defaults().withBootTimeout(Duration.ofSeconds(3)), false));
     assertThat(t).isInstanceOf(MirageException.class)
         .hasMessageStartingWith("lab dom0 did not report ready within PT3S (raise "
             + "junit.mirage.timeoutFactor on a slow host)\n--- last lines of the lab's serial console (");
