@@ -43,6 +43,7 @@ public final class QemuXenLab implements AutoCloseable {
   private final Thread shutdownHook;
   private volatile boolean startedFromSnapshot;
   private volatile long upMillis;
+  private SshDom0 handOver;
 
   private QemuXenLab(LabImage image, Process guard, int sshPort, Path serialLog) {
     this.image = image;
@@ -197,24 +198,18 @@ public final class QemuXenLab implements AutoCloseable {
 
   /** A restored dom0 is ready once it answers SSH; its clock is the snapshot's until set. */
   private void awaitRestored(Duration timeout) {
-    Deadline deadline = Deadline.after(timeout);
-    Dom0ConnectionException last = null;
-    while (!deadline.expired()) {
-      if (!guard.isAlive()) {
-        throw new MirageException("QEMU exited with status " + guard.exitValue()
-            + " while loading the snapshot\n" + diagnostics());
-      }
-      try (SshDom0 dom0 = SshDom0.connect(settings())) {
-        dom0.exec(List.of("date", "-u", "-s", "@" + java.time.Instant.now().getEpochSecond()),
-            Duration.ofSeconds(30)).orThrow("setting dom0's clock after the restore");
-        return;
-      } catch (Dom0ConnectionException e) {
-        last = e;
-        Sleeping.sleep(200);
-      }
+    SshDom0 dom0 = connectWithin(timeout, "the lab restored from its snapshot did not answer SSH "
+        + "within " + timeout);
+    try {
+      dom0.exec(List.of("date", "-u", "-s", "@" + java.time.Instant.now().getEpochSecond()),
+          Duration.ofSeconds(30)).orThrow("setting dom0's clock after the restore");
+    } catch (RuntimeException e) {
+      dom0.close();
+      throw e;
     }
-    throw new MirageException("the lab restored from its snapshot did not answer SSH within "
-        + timeout + ": " + (last == null ? "" : last.getMessage()) + "\n" + diagnostics(), last);
+    synchronized (this) {
+      handOver = dom0; // the first connect() gets it: no second handshake
+    }
   }
 
   // Kills QEMU when our end of stdin closes: on stop, and when this JVM dies in any way.
@@ -240,18 +235,37 @@ public final class QemuXenLab implements AutoCloseable {
 
   /** Connects to dom0 over the forwarded port, retrying while sshd is still starting. */
   public SshDom0 connect() {
-    Deadline deadline = Deadline.after(Duration.ofSeconds(30));
+    synchronized (this) {
+      SshDom0 ready = handOver;
+      handOver = null;
+      if (ready != null && ready.isConnected()) {
+        return ready;
+      }
+      if (ready != null) {
+        ready.close();
+      }
+    }
+    return connectWithin(Duration.ofSeconds(30), "lab dom0 on 127.0.0.1:" + sshPort
+        + " did not accept SSH");
+  }
+
+  private SshDom0 connectWithin(Duration timeout, String failure) {
+    Deadline deadline = Deadline.after(timeout);
     Dom0ConnectionException last = null;
     while (!deadline.expired()) {
+      if (!guard.isAlive()) {
+        throw new MirageException("QEMU exited with status " + guard.exitValue() + " before dom0 "
+            + "answered SSH\n" + diagnostics());
+      }
       try {
         return SshDom0.connect(settings());
       } catch (Dom0ConnectionException e) {
         last = e;
-        Sleeping.sleep(500);
+        Sleeping.sleep(200);
       }
     }
-    throw new MirageException("lab dom0 on 127.0.0.1:" + sshPort + " did not accept SSH: "
-        + (last == null ? "" : last.getMessage()) + "\n" + diagnostics(), last);
+    throw new MirageException(failure + ": " + (last == null ? "" : last.getMessage()) + "\n"
+        + diagnostics(), last);
   }
 
   /** How to reach the lab's dom0: root with the image's key, host key pinned. */
@@ -285,6 +299,12 @@ public final class QemuXenLab implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (handOver != null) {
+        handOver.close();
+        handOver = null;
+      }
+    }
     stopQuietly();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
