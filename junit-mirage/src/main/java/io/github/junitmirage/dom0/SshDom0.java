@@ -78,12 +78,15 @@ public final class SshDom0 implements Dom0 {
     if (stdin != null) {
       channel.setInputStream(stdin, true);
     }
+    long opening = System.nanoTime();
+    long cap = Math.min(deadline.remainingMillisAtLeast(1), settings.silenceLimit().toMillis());
+    boolean open = false;
     try {
       InputStream stdout = channel.getInputStream();
       // JSch waits for a channel's confirmation without noticing a session that died meanwhile,
       // so the wait is capped at the time keep-alives need to declare the connection lost.
-      channel.connect((int) Math.min(deadline.remainingMillisAtLeast(1),
-          settings.silenceLimit().toMillis()));
+      channel.connect((int) cap);
+      open = true;
       byte[] out = StreamReading.readUntilClosed(stdout, channel::isClosed, deadline);
       if (!channel.isClosed()) {
         throw new Dom0CommandException(
@@ -94,6 +97,9 @@ public final class SshDom0 implements Dom0 {
       return new ExecResult(command, channel.getExitStatus(),
           new String(out, StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     } catch (IOException | JSchException e) {
+      if (!open) {
+        awaitKeepAliveVerdict(channel, opening, cap);
+      }
       throw lost("running " + ShellQuoting.join(command), e);
     } finally {
       channel.disconnect();
@@ -105,10 +111,13 @@ public final class SshDom0 implements Dom0 {
   public RemoteProcess start(List<String> command) {
     ChannelExec channel = openExec(command);
     SshRemoteProcess process = new SshRemoteProcess(channel, () -> release(channel));
+    Duration cap = settings.silenceLimit().compareTo(settings.connectTimeout()) < 0
+        ? settings.silenceLimit() : settings.connectTimeout();
+    long opening = System.nanoTime();
     try {
-      process.connect(settings.silenceLimit().compareTo(settings.connectTimeout()) < 0
-          ? settings.silenceLimit() : settings.connectTimeout());
+      process.connect(cap);
     } catch (IOException | JSchException e) {
+      awaitKeepAliveVerdict(channel, opening, cap.toMillis());
       channel.disconnect();
       release(channel);
       throw lost("starting " + ShellQuoting.join(command), e);
@@ -235,6 +244,28 @@ public final class SshDom0 implements Dom0 {
     LOG.log(System.Logger.Level.DEBUG, "dom0 " + describe() + ": connection " + connections.size()
         + " for more than " + CHANNELS_PER_CONNECTION * (connections.size() - 1) + " channels");
     return more;
+  }
+
+  /**
+   * A channel open that gave up at its cap while its session still looks up is, on a silent
+   * connection, a race with the keep-alives about to end that session: they get up to two more
+   * intervals to say so, and the failure then names the lost connection. A quick refusal (the
+   * server said no) is reported at once.
+   */
+  private void awaitKeepAliveVerdict(ChannelExec channel, long openingNanos, long capMillis) {
+    if (System.nanoTime() - openingNanos < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(capMillis)) {
+      return;
+    }
+    Session s;
+    try {
+      s = channel.getSession();
+    } catch (JSchException e) {
+      return;
+    }
+    Deadline verdict = Deadline.after(settings.aliveInterval().multipliedBy(2));
+    while (s.isConnected() && !verdict.expired()) {
+      io.github.junitmirage.util.Sleeping.sleep(50);
+    }
   }
 
   private Dom0ConnectionException lost(String what, Exception cause) {
