@@ -150,7 +150,10 @@ final class BootWaiter {
   }
 
   private UnikernelStartupException timedOut() {
-    String awaited = matcher.hasPattern() ? "print its ready line" : "report an address";
+    String awaited = matcher.hasPattern() ? "print its ready line"
+        : matcher.holdsLease() ? "print 'stack assembled' after its DHCP lease (its own code, "
+            + "listening sockets among them, starts only after that line)"
+        : "report an address";
     long retries = DhcpRetries.count(transcript.lines());
     String state = stateText() + "; " + transcript.size() + " console lines, " + bootBanner()
         + (retries > 0 ? "; " + DhcpRetries.diagnosis(retries)

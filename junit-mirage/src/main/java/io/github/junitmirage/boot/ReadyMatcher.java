@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
  * UDP) makes it ready only when no other address line follows within {@link #SETTLE_NANOS},
  * because Mirage prints those while its stack is still being assembled; and never on a Solo5
  * console (Mirage 3.x/4.x on Solo5 always ends with "stack assembled", maybe seconds later).
+ *
+ * <p>On a Solo5 console a DHCP lease is held until "stack assembled" follows it: the unikernel's
+ * own code, its listening sockets among them, starts only after that line, and a test let in at
+ * the lease meets a closed port (seen in the lab under load, where the two lines can be seconds
+ * apart). The lease stays the ready line.
  */
 final class ReadyMatcher {
   private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
@@ -27,6 +32,7 @@ final class ReadyMatcher {
   private boolean solo5;
   private ReadyLine pending;
   private long pendingSince;
+  private ReadyLine lease;
 
   ReadyMatcher(Optional<Pattern> pattern) {
     this.pattern = pattern;
@@ -43,8 +49,16 @@ final class ReadyMatcher {
       if (address.isEmpty()) {
         return Optional.empty();
       }
+      AddressLine.Kind kind = address.get().kind();
+      if (lease != null) {
+        return kind == AddressLine.Kind.STACK_ASSEMBLED ? Optional.of(lease) : Optional.empty();
+      }
       ReadyLine ready = new ReadyLine(line, best.address(), best, addressGroups(best));
-      if (address.get().kind().ordinal() <= AddressLine.Kind.STACK_ASSEMBLED.ordinal()) {
+      if (solo5 && kind == AddressLine.Kind.DHCP_LEASE) {
+        lease = ready;
+        return Optional.empty();
+      }
+      if (kind.ordinal() <= AddressLine.Kind.STACK_ASSEMBLED.ordinal()) {
         return Optional.of(ready);
       }
       // The stack is still printing its progress: wait for the next line to settle.
@@ -70,6 +84,11 @@ final class ReadyMatcher {
   Optional<ReadyLine> settled(long nowNanos) {
     return pending != null && !solo5 && nowNanos - pendingSince >= SETTLE_NANOS
         ? Optional.of(pending) : Optional.empty();
+  }
+
+  /** Whether a lease was seen on a Solo5 console and "stack assembled" is still awaited. */
+  boolean holdsLease() {
+    return lease != null;
   }
 
   boolean hasPattern() {

@@ -3,15 +3,12 @@ package io.github.junitmirage.boot;
 import io.github.junitmirage.MirageException;
 import io.github.junitmirage.UnikernelStartupException.Phase;
 import io.github.junitmirage.UnikernelStartupException;
-import io.github.junitmirage.console.AddressLine;
-import io.github.junitmirage.console.AddressPatterns;
 import io.github.junitmirage.console.ConsoleReader;
 import io.github.junitmirage.console.ConsoleTranscript;
 import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.xen.XlConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.List;
 import okhttp3.OkHttpClient;
 
@@ -43,7 +40,6 @@ public final class UnikernelLauncher {
       BootWaiter waiter = new BootWaiter(session, domainName, console, transcript,
           new ReadyMatcher(spec.readyPattern()), spec.bootTimeout());
       ReadyLine ready = waiter.await();
-      awaitStackAssembled(transcript, ready, session.timeouts().scale(STACK_AFTER_LEASE));
       InetAddress ip = address(ready, domainName, transcript);
       long ready0 = System.nanoTime();
       // The id xl list showed while the boot was watched; asked for only when no poll saw it.
@@ -74,38 +70,6 @@ public final class UnikernelLauncher {
       throw new UnikernelStartupException("uploading " + spec.kernel() + " for " + domainName
           + " to dom0 " + session.dom0().describe() + " failed: " + e.getMessage(), domainName,
           Phase.UPLOAD, List.of(), e);
-    }
-  }
-
-  private static final Duration STACK_AFTER_LEASE = Duration.ofSeconds(2);
-
-  /**
-   * On a Solo5 console the lease line comes just before "stack assembled", and the unikernel's
-   * own code (its listening sockets among them) starts only after that: a test let in at the
-   * lease can meet a closed port. So wait for that line, briefly (it follows within milliseconds).
-   */
-  private static void awaitStackAssembled(ConsoleTranscript t, ReadyLine ready, Duration max) {
-    if (ready.address() == null || ready.address().kind() != AddressLine.Kind.DHCP_LEASE
-        || t.lines().stream().noneMatch(l -> l.startsWith("Solo5: "))) {
-      return;
-    }
-    long until = System.nanoTime() + max.toNanos();
-    long seen = 0;
-    try {
-      while (System.nanoTime() - until < 0) {
-        List<String> lines = t.lines();
-        if (lines.stream().skip(seen).anyMatch(l -> AddressPatterns.match(l)
-            .filter(a -> a.kind() == AddressLine.Kind.STACK_ASSEMBLED).isPresent())) {
-          return;
-        }
-        seen = lines.size();
-        if (t.hasEnded()) {
-          return;
-        }
-        t.awaitBeyond(seen, 100);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.junitmirage.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.junitmirage.console.AddressLine;
 import io.github.junitmirage.console.FailureLine;
 import io.github.junitmirage.console.LineAssembler;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,12 +54,42 @@ class RecordedTranscriptsTests {
         .isEqualTo(expected);
   }
 
+  /**
+   * A real MirageOS 4 unikernel on Solo5 prints its lease, then (ARP, TCP, UDP) "stack assembled",
+   * and only then runs its own code: tests are let in on that line, with the lease as ready line.
+   */
+  @Test
+  void aSolo5LeaseLetsTestsInOnlyOnceTheStackIsAssembled() throws IOException {
+    List<String> lines = lines(Files.readAllBytes(DIR.resolve("real-www-dhcp.raw")), new Random(1));
+    int lease = indexOf(lines, "Lease obtained!");
+    int assembled = indexOf(lines, "stack assembled");
+    assertThat(assembled).isGreaterThan(lease + 1);
+    ReadyMatcher matcher = new ReadyMatcher(Optional.empty());
+    for (int i = 0; i < assembled; i++) {
+      assertThat(matcher.accept(lines.get(i), i)).as(lines.get(i)).isEmpty();
+      assertThat(matcher.settled(i + 10 * ReadyMatcher.SETTLE_NANOS)).isEmpty();
+    }
+    assertThat(matcher.holdsLease()).isTrue();
+    ReadyLine ready = matcher.accept(lines.get(assembled), assembled).orElseThrow();
+    assertThat(ready.line()).isEqualTo(lines.get(lease));
+    assertThat(ready.address().kind()).isEqualTo(AddressLine.Kind.DHCP_LEASE);
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line with " + text);
+  }
+
   static String outcome(byte[] bytes, Random random) {
     return outcome(bytes, random, 1);
   }
 
-  /** As the boot wait does: each line, then whether a weaker address line has settled. */
-  static String outcome(byte[] bytes, Random random, long gapNanos) {
+  /** The lines of a recording, its bytes fed to the assembler in random pieces. */
+  static List<String> lines(byte[] bytes, Random random) {
     LineAssembler assembler = new LineAssembler(16 * 1024);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < bytes.length; ) {
@@ -66,6 +98,12 @@ class RecordedTranscriptsTests {
       i += n;
     }
     lines.addAll(assembler.finish());
+    return lines;
+  }
+
+  /** As the boot wait does: each line, then whether a weaker address line has settled. */
+  static String outcome(byte[] bytes, Random random, long gapNanos) {
+    List<String> lines = lines(bytes, random);
     ReadyMatcher matcher = new ReadyMatcher(Optional.empty());
     long now = 0;
     for (String line : lines) {
