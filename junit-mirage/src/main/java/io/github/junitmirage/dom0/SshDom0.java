@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A dom0 reached over SSH with JSch: one session for the run, more when its channels run out.
@@ -23,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A stock OpenSSH allows {@code MaxSessions 10} exec channels per connection, and every
  * console holds one for as long as its unikernel lives; so a connection carries at most
  * {@link #CHANNELS_PER_CONNECTION} channels and the next one opens another connection (the first
- * stays the run's: its watchdog, its port forwards).
+ * stays the run's: its watchdog, its port forwards). An sshd configured with fewer refuses a
+ * channel while the connection stays up: that connection is then held to what it carries, and
+ * the channel opens on another.
  *
  * <p>Host keys are verified against a pinned key or a known_hosts file; accepting any key happens
  * only when {@link Dom0Settings#insecureAcceptAnyHostKey()} says so.
@@ -38,19 +41,33 @@ public final class SshDom0 implements Dom0 {
   private volatile Session session;
   private final List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<InetSocketAddress, InetSocketAddress> forwards = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean limitLogged =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  /** One SSH connection and the exec channels it carries. */
-  private record Connection(Session session, List<ChannelExec> channels) {
+  /**
+   * One SSH connection, the exec channels it carries, and how many it may carry: the budget, or
+   * fewer once its sshd refused a channel (a {@code MaxSessions} below the budget).
+   */
+  private record Connection(Session session, List<ChannelExec> channels, AtomicInteger limit) {
+    Connection(Session session) {
+      this(session, java.util.Collections.synchronizedList(new java.util.ArrayList<>()),
+          new AtomicInteger(CHANNELS_PER_CONNECTION));
+    }
+
     int open() {
       channels.removeIf(ChannelExec::isClosed);
       return channels.size();
+    }
+
+    boolean hasRoom() {
+      return open() < limit.get();
     }
   }
 
   private SshDom0(Dom0Settings settings, Session session) {
     this.settings = settings;
     this.session = session;
-    connections.add(new Connection(session, newChannelList()));
+    connections.add(new Connection(session));
   }
 
   /** {@return how many SSH connections carry this dom0's channels now} */
@@ -72,22 +89,20 @@ public final class SshDom0 implements Dom0 {
   /** Runs to completion, feeding {@code stdin} when given; the exit status is read after close. */
   private ExecResult run(List<String> command, InputStream stdin, Duration timeout) {
     Deadline deadline = Deadline.after(timeout);
-    ChannelExec channel = openExec(command);
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    channel.setErrStream(stderr, true);
-    if (stdin != null) {
-      channel.setInputStream(stdin, true);
-    }
-    long opening = System.nanoTime();
+    InputStream[] stdout = new InputStream[1];
+    // JSch waits for a channel's confirmation without noticing a session that died meanwhile,
+    // so the wait is capped at the time keep-alives need to declare the connection lost.
     long cap = Math.min(deadline.remainingMillisAtLeast(1), settings.silenceLimit().toMillis());
-    boolean open = false;
+    ChannelExec channel = openExec(command, Duration.ofMillis(cap), c -> {
+      c.setErrStream(stderr, true);
+      if (stdin != null) {
+        c.setInputStream(stdin, true);
+      }
+      stdout[0] = c.getInputStream();
+    });
     try {
-      InputStream stdout = channel.getInputStream();
-      // JSch waits for a channel's confirmation without noticing a session that died meanwhile,
-      // so the wait is capped at the time keep-alives need to declare the connection lost.
-      channel.connect((int) cap);
-      open = true;
-      byte[] out = StreamReading.readUntilClosed(stdout, channel::isClosed, deadline);
+      byte[] out = StreamReading.readUntilClosed(stdout[0], channel::isClosed, deadline);
       if (!channel.isClosed()) {
         throw new Dom0CommandException(
             "command on dom0 " + describe() + " did not finish within " + timeout + ": "
@@ -96,10 +111,7 @@ public final class SshDom0 implements Dom0 {
       // The exit status is meaningful only once the channel closed: -1 means not yet.
       return new ExecResult(command, channel.getExitStatus(),
           new String(out, StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-    } catch (IOException | JSchException e) {
-      if (!open) {
-        awaitKeepAliveVerdict(channel, opening, cap);
-      }
+    } catch (IOException e) {
       throw lost("running " + ShellQuoting.join(command), e);
     } finally {
       channel.disconnect();
@@ -109,20 +121,14 @@ public final class SshDom0 implements Dom0 {
 
   @Override
   public RemoteProcess start(List<String> command) {
-    ChannelExec channel = openExec(command);
-    SshRemoteProcess process = new SshRemoteProcess(channel, () -> release(channel));
     Duration cap = settings.silenceLimit().compareTo(settings.connectTimeout()) < 0
         ? settings.silenceLimit() : settings.connectTimeout();
-    long opening = System.nanoTime();
-    try {
-      process.connect(cap);
-    } catch (IOException | JSchException e) {
-      awaitKeepAliveVerdict(channel, opening, cap.toMillis());
-      channel.disconnect();
-      release(channel);
-      throw lost("starting " + ShellQuoting.join(command), e);
-    }
-    return process;
+    SshRemoteProcess[] process = new SshRemoteProcess[1];
+    openExec(command, cap, c -> {
+      process[0] = new SshRemoteProcess(c, () -> release(c));
+      process[0].prepare();
+    });
+    return process[0];
   }
 
   @Override
@@ -171,7 +177,7 @@ public final class SshDom0 implements Dom0 {
     Session fresh = SshSessions.open(settings);
     old.disconnect(); // frees its local forwarding ports
     connections.removeIf(c -> c.session() == old);
-    connections.add(0, new Connection(fresh, newChannelList()));
+    connections.add(0, new Connection(fresh));
     session = fresh;
     for (Map.Entry<InetSocketAddress, InetSocketAddress> f : forwards.entrySet()) {
       InetSocketAddress target = f.getKey();
@@ -202,23 +208,66 @@ public final class SshDom0 implements Dom0 {
     }
   }
 
-  private ChannelExec openExec(List<String> command) {
-    try {
+  /** Sets up a channel before it connects (streams must be taken before the first byte). */
+  private interface Preparation {
+    void prepare(ChannelExec channel) throws IOException;
+  }
+
+  /**
+   * An exec channel for {@code command}, connected. A channel that dom0's sshd refuses while the
+   * connection stays up is its session limit ({@code MaxSessions}) speaking: that connection is
+   * held to what it carries, and the channel opens on another one.
+   */
+  private ChannelExec openExec(List<String> command, Duration cap, Preparation preparation) {
+    String what = "opening a channel for " + ShellQuoting.join(command);
+    while (true) {
       Connection c = connectionWithRoom();
-      ChannelExec channel = (ChannelExec) c.session().openChannel("exec");
-      if (channel == null) { // JSch's answer once the transport is gone
-        throw new JSchException("the SSH session is down");
+      ChannelExec channel;
+      try {
+        channel = (ChannelExec) c.session().openChannel("exec");
+        if (channel == null) { // JSch's answer once the transport is gone
+          throw new JSchException("the SSH session is down");
+        }
+        channel.setCommand(ShellQuoting.join(command));
+        c.channels().add(channel);
+      } catch (JSchException e) {
+        throw lost(what, e);
       }
-      channel.setCommand(ShellQuoting.join(command));
-      c.channels().add(channel);
-      return channel;
-    } catch (JSchException e) {
-      throw lost("opening a channel for " + ShellQuoting.join(command), e);
+      long opening = System.nanoTime();
+      try {
+        preparation.prepare(channel);
+        channel.connect((int) Math.min(Integer.MAX_VALUE, cap.toMillis()));
+        return channel;
+      } catch (IOException | JSchException e) {
+        channel.disconnect();
+        release(channel);
+        // JSch keeps the reason code of an SSH_MSG_CHANNEL_OPEN_FAILURE as the exit status.
+        if (channel.getExitStatus() > 0 && c.session().isConnected()) {
+          refused(c, channel.getExitStatus(), what, e);
+          continue;
+        }
+        awaitKeepAliveVerdict(channel, opening, cap.toMillis());
+        throw lost(what, e);
+      }
     }
   }
 
-  private static List<ChannelExec> newChannelList() {
-    return java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  /** Holds a connection whose sshd refused a channel to the channels it carries now. */
+  private synchronized void refused(Connection c, int reason, String what, Exception e) {
+    int carried = c.open();
+    if (carried == 0) {
+      throw new Dom0ConnectionException(what + " on dom0 " + describe() + " failed: its sshd "
+          + "refused a session channel on a connection that carried none (reason " + reason
+          + "); it allows no commands over SSH (MaxSessions 0, or a ForceCommand or "
+          + "authorized_keys restriction?): junit-mirage needs exec channels", e);
+    }
+    if (c.limit().getAndAccumulate(carried, Math::min) > carried) {
+      LOG.log(limitLogged.getAndSet(true) ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+          "dom0 " + describe() + ": its sshd refused channel " + (carried + 1) + " on a "
+          + "connection (MaxSessions " + carried + "?), junit-mirage's budget is "
+          + CHANNELS_PER_CONNECTION + "; that connection now carries at most " + carried
+          + " and more connections open as needed");
+    }
   }
 
   /** Forgets a channel we disconnected (one the far end closed is forgotten on its own). */
@@ -234,15 +283,15 @@ public final class SshDom0 implements Dom0 {
       return connections.get(0); // the run's connection is gone: fail on it, as before
     }
     connections.removeIf(c -> c.session() != session && !c.session().isConnected());
-    Connection least = connections.stream()
-        .min(java.util.Comparator.comparingInt(Connection::open)).orElseThrow();
-    if (least.open() < CHANNELS_PER_CONNECTION) {
-      return least;
+    java.util.Optional<Connection> least = connections.stream().filter(Connection::hasRoom)
+        .min(java.util.Comparator.comparingInt(Connection::open));
+    if (least.isPresent()) {
+      return least.get();
     }
-    Connection more = new Connection(SshSessions.open(settings), newChannelList());
+    Connection more = new Connection(SshSessions.open(settings));
     connections.add(more);
     LOG.log(System.Logger.Level.DEBUG, "dom0 " + describe() + ": connection " + connections.size()
-        + " for more than " + CHANNELS_PER_CONNECTION * (connections.size() - 1) + " channels");
+        + " for more channels than the others carry");
     return more;
   }
 

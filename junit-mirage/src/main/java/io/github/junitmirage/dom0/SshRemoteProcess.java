@@ -1,12 +1,10 @@
 package io.github.junitmirage.dom0;
 
 import com.jcraft.jsch.ChannelExec;
-import com.jcraft.jsch.JSchException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /** A running command on an SSH exec channel; stdout is read by the caller as it arrives. */
 final class SshRemoteProcess implements Dom0.RemoteProcess {
@@ -22,12 +20,11 @@ final class SshRemoteProcess implements Dom0.RemoteProcess {
     this.onClose = onClose;
   }
 
-  void connect(Duration timeout) throws IOException, JSchException {
+  /** Takes the streams before the channel connects, so that not one byte of early output is lost. */
+  void prepare() throws IOException {
     channel.setErrStream(stderr, true);
-    // Take the stream before connecting so that not one byte of early output is lost.
     stdout = channel.getInputStream();
     stdin = channel.getOutputStream();
-    channel.connect((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
   }
 
   @Override
