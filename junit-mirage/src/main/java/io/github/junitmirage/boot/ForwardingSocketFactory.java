@@ -2,16 +2,21 @@ package io.github.junitmirage.boot;
 
 import io.github.junitmirage.dom0.Dom0;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.time.Duration;
 import javax.net.SocketFactory;
 
 /**
  * Sockets whose every connection is carried by dom0: connecting to {@code 192.168.56.101:80}
- * really connects to a loopback port that dom0 forwards there. So tests reach unikernels on
- * networks only dom0 sees, and this machine never sends a packet to those addresses itself.
+ * connects this socket to a one-off loopback listener whose accepted end dom0 carries on to
+ * {@code 192.168.56.101:80} over SSH. So tests reach unikernels on networks only dom0 sees, this
+ * machine never sends a packet to those addresses itself, and a target dom0 cannot reach fails
+ * the connect with a {@link java.net.ConnectException} that says why.
  */
 public final class ForwardingSocketFactory extends SocketFactory {
   private final Dom0 dom0;
@@ -54,6 +59,9 @@ public final class ForwardingSocketFactory extends SocketFactory {
   }
 
   private static final class ForwardingSocket extends Socket {
+    /** When the caller sets no connect timeout: what dom0 may take to reach the target. */
+    private static final int DEFAULT_TIMEOUT_MILLIS = 30_000;
+
     private final Dom0 dom0;
 
     ForwardingSocket(Dom0 dom0) {
@@ -65,14 +73,31 @@ public final class ForwardingSocketFactory extends SocketFactory {
       if (!(endpoint instanceof InetSocketAddress target)) {
         throw new IOException("unsupported address type: " + endpoint);
       }
-      InetSocketAddress local;
-      try {
-        local = dom0.forward(target);
-      } catch (RuntimeException e) {
-        throw new IOException("dom0 " + dom0.describe() + " cannot forward to " + target + ": "
-            + e.getMessage(), e);
+      int millis = timeout > 0 ? timeout : DEFAULT_TIMEOUT_MILLIS;
+      try (ServerSocket meeting = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        meeting.setSoTimeout(millis);
+        super.connect(meeting.getLocalSocketAddress(), millis);
+        Socket far = acceptOwn(meeting);
+        try {
+          dom0.carry(far, target, Duration.ofMillis(millis));
+        } catch (IOException | RuntimeException e) {
+          far.close();
+          close();
+          throw e instanceof IOException io ? io : new ConnectException("dom0 " + dom0.describe()
+              + " cannot connect to " + target + ": " + e.getMessage());
+        }
       }
-      super.connect(local, timeout);
+    }
+
+    /** The accepted end of this very socket (another local process may have knocked first). */
+    private Socket acceptOwn(ServerSocket meeting) throws IOException {
+      while (true) {
+        Socket s = meeting.accept();
+        if (s.getPort() == getLocalPort() && s.getInetAddress().isLoopbackAddress()) {
+          return s;
+        }
+        s.close();
+      }
     }
   }
 }

@@ -27,10 +27,14 @@ public interface Dom0 extends AutoCloseable {
   void upload(InputStream content, long size, String sha256, String remotePath, Duration timeout);
 
   /**
-   * A loopback address on this machine whose connections dom0 carries on to {@code target}:
-   * the only way tests reach addresses on dom0's bridges.
+   * Carries a local socket's bytes to {@code target} and back through dom0: the only way tests
+   * reach addresses on dom0's bridges (this machine never sends them a packet). Returns once
+   * dom0 has connected to the target; throws a {@link java.net.ConnectException} saying why when
+   * it could not (nothing listens there, it is unreachable from dom0, dom0 forbids forwarding,
+   * the connection to dom0 is down) or did not within {@code timeout}.
    */
-  InetSocketAddress forward(InetSocketAddress target);
+  void carry(java.net.Socket local, InetSocketAddress target, Duration timeout)
+      throws java.io.IOException;
 
   /** Whether the connection is still up. */
   boolean isConnected();

@@ -1,5 +1,6 @@
 package io.github.junitmirage.dom0;
 
+import com.jcraft.jsch.ChannelDirectTCPIP;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
@@ -9,13 +10,13 @@ import io.github.junitmirage.util.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
+import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A stock OpenSSH allows {@code MaxSessions 10} exec channels per connection, and every
  * console holds one for as long as its unikernel lives; so a connection carries at most
  * {@link #CHANNELS_PER_CONNECTION} channels and the next one opens another connection (the first
- * stays the run's: its watchdog, its port forwards). An sshd configured with fewer refuses a
+ * stays the run's: its watchdog, the tunnels to unikernels). An sshd configured with fewer refuses a
  * channel while the connection stays up: that connection is then held to what it carries, and
  * the channel opens on another.
  *
@@ -40,7 +41,6 @@ public final class SshDom0 implements Dom0 {
   private final Dom0Settings settings;
   private volatile Session session;
   private final List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final Map<InetSocketAddress, InetSocketAddress> forwards = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicBoolean limitLogged =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -150,16 +150,80 @@ public final class SshDom0 implements Dom0 {
       + "mv -f \"$1.part\" \"$1\"\n";
 
   @Override
-  public InetSocketAddress forward(InetSocketAddress target) {
-    return forwards.computeIfAbsent(target, this::openForward);
+  public void carry(Socket local, InetSocketAddress target, Duration timeout) throws IOException {
+    String where = "dom0 " + describe() + " cannot connect to " + target.getHostString() + ":"
+        + target.getPort();
+    ChannelDirectTCPIP channel;
+    try {
+      channel = (ChannelDirectTCPIP) session.getStreamForwarder(target.getHostString(),
+          target.getPort());
+    } catch (JSchException e) {
+      throw connectFailure(where + ": the SSH connection is down", e);
+    }
+    // Taken before the open; and with no input stream set, JSch opens the channel here and now
+    // (with one, it opens it on a thread of its own, and a refusal is only a closed socket that
+    // an HTTP client reports as "unexpected end of stream").
+    InputStream fromTarget = channel.getInputStream();
+    OutputStream toTarget = channel.getOutputStream();
+    try {
+      channel.connect((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+    } catch (JSchException e) {
+      channel.disconnect();
+      throw connectFailure(where + ": " + whyNotOpened(channel.getExitStatus(), timeout), e);
+    }
+    String name = "junit-mirage dom0 " + target.getHostString() + ":" + target.getPort();
+    pump(name + " up", local.getInputStream(), toTarget, () -> closeQuietly(toTarget));
+    pump(name + " down", fromTarget, local.getOutputStream(), () -> {
+      channel.disconnect();
+      closeQuietly(local);
+    });
   }
 
-  private InetSocketAddress openForward(InetSocketAddress target) {
+  /** Why a direct-tcpip channel did not open: JSch keeps RFC 4254's reason code as exit status. */
+  private String whyNotOpened(int reason, Duration timeout) {
+    if (!session.isConnected()) {
+      return "the SSH connection is lost";
+    }
+    return switch (reason) {
+      case 1 -> "its sshd does not allow TCP forwarding (AllowTcpForwarding or PermitOpen in "
+          + "sshd_config, or a restriction in authorized_keys)";
+      case 2 -> "dom0 could not connect (nothing listens on that port, or the address is "
+          + "unreachable from dom0)";
+      case 4 -> "its sshd is short of resources";
+      default -> "no answer from its sshd within " + timeout;
+    };
+  }
+
+  private static ConnectException connectFailure(String message, Exception cause) {
+    ConnectException e = new ConnectException(message);
+    e.initCause(cause);
+    return e;
+  }
+
+  /** Copies until end of stream on a daemon thread, flushing each read (JSch buffers otherwise). */
+  private static void pump(String name, InputStream from, OutputStream to, Runnable atEnd) {
+    Thread t = new Thread(() -> {
+      byte[] buffer = new byte[32 * 1024];
+      try {
+        for (int n = from.read(buffer); n != -1; n = from.read(buffer)) {
+          to.write(buffer, 0, n);
+          to.flush();
+        }
+      } catch (IOException e) {
+        // the other side closed first: the end below tidies up
+      } finally {
+        atEnd.run();
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
     try {
-      int local = session.setPortForwardingL("127.0.0.1", 0, target.getHostString(), target.getPort());
-      return new InetSocketAddress(InetAddress.getLoopbackAddress(), local);
-    } catch (JSchException e) {
-      throw lost("forwarding to " + target, e);
+      c.close();
+    } catch (IOException e) {
+      // closing is all that is left to do
     }
   }
 
@@ -175,20 +239,10 @@ public final class SshDom0 implements Dom0 {
       return;
     }
     Session fresh = SshSessions.open(settings);
-    old.disconnect(); // frees its local forwarding ports
+    old.disconnect();
     connections.removeIf(c -> c.session() == old);
     connections.add(0, new Connection(fresh));
     session = fresh;
-    for (Map.Entry<InetSocketAddress, InetSocketAddress> f : forwards.entrySet()) {
-      InetSocketAddress target = f.getKey();
-      try {
-        fresh.setPortForwardingL("127.0.0.1", f.getValue().getPort(), target.getHostString(),
-            target.getPort());
-      } catch (JSchException e) {
-        // the port was taken meanwhile: the next connection to the target gets a new one
-        forwards.remove(target);
-      }
-    }
     LOG.log(System.Logger.Level.INFO, "dom0 " + describe() + ": reconnected");
   }
 

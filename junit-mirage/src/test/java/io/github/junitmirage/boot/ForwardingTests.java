@@ -1,6 +1,7 @@
 package io.github.junitmirage.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.junitmirage.dom0.FakeDom0;
 import io.github.junitmirage.dom0.SshDom0;
@@ -35,5 +36,42 @@ class ForwardingTests {
       assertThat(recorded.getTarget()).isEqualTo("/index.html");
       assertThat(fake.forwarded()).contains("127.0.0.1:" + server.getPort());
     }
+  }
+
+  /** Before, a target dom0 could not reach was a socket closed at once: "unexpected end of stream". */
+  @Test
+  void aTargetDom0CannotReachFailsTheConnectSayingWhy() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      closed = s.getLocalPort(); // free again once closed: nothing listens there
+    }
+    try (FakeDom0 fake = FakeDom0.start((argv, in, out, err) -> 0);
+         SshDom0 dom0 = SshDom0.connect(fake.settings())) {
+      OkHttpClient http = HttpClients.throughDom0(dom0, Timeouts.of(1));
+      assertThatThrownBy(() -> http.newCall(new Request.Builder()
+          .url("http://127.0.0.1:" + closed + "/").build()).execute())
+          .isInstanceOf(java.net.ConnectException.class)
+          .rootCause().isInstanceOf(com.jcraft.jsch.JSchException.class);
+      assertThatThrownBy(() -> http.newCall(new Request.Builder()
+          .url("http://127.0.0.1:" + closed + "/").build()).execute())
+          .satisfies(e -> assertThat(causes(e)).anyMatch(m -> m.contains("dom0 "
+              + dom0.describe() + " cannot connect to 127.0.0.1:" + closed + ": dom0 could not "
+              + "connect (nothing listens on that port, or the address is unreachable from dom0)")));
+      // This fake's sshd forwards to loopback only, as a real one may forbid forwarding.
+      assertThatThrownBy(() -> http.newCall(new Request.Builder()
+          .url("http://192.168.56.101/").build()).execute())
+          .satisfies(e -> assertThat(causes(e)).anyMatch(m -> m.contains("cannot connect to "
+              + "192.168.56.101:80: its sshd does not allow TCP forwarding")));
+      assertThat(fake.forwarded()).contains("192.168.56.101:80");
+    }
+  }
+
+  private static java.util.List<String> causes(Throwable e) {
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      messages.add(String.valueOf(t.getMessage()));
+    }
+    return messages;
   }
 }
