@@ -68,6 +68,11 @@ public final class MirageSettings {
   public static final String TIMEOUT_FACTOR = "junit.mirage.timeoutFactor";
   /** Default seconds from xl create to the ready line. Default 120. */
   public static final String BOOT_TIMEOUT_SECONDS = "junit.mirage.bootTimeoutSeconds";
+  /**
+   * How many times a boot that times out is tried, each time on a fresh domain (the timed-out one
+   * is destroyed first); other startup failures are never retried. Default 1.
+   */
+  public static final String STARTUP_ATTEMPTS = "junit.mirage.startupAttempts";
   /** Default {@link io.github.junitmirage.DestroyMode}. Default ALWAYS. */
   public static final String DESTROY = "junit.mirage.destroy";
   /** Where lab images are cached. Default {@code ~/.cache/junit-mirage}. */
@@ -120,6 +125,16 @@ public final class MirageSettings {
           + grace);
     }
     return t.withWatchdogGrace(t.scale(java.time.Duration.ofSeconds(grace)));
+  }
+
+  /** {@link #STARTUP_ATTEMPTS}, checked. */
+  int startupAttempts() {
+    int attempts = integer(STARTUP_ATTEMPTS, 1);
+    if (attempts < 1) {
+      throw new ExtensionConfigurationException(STARTUP_ATTEMPTS + " must be at least 1: "
+          + attempts);
+    }
+    return attempts;
   }
 
   Optional<String> get(String key) {

@@ -3,7 +3,6 @@ package io.github.junitmirage.junit;
 import io.github.junitmirage.DestroyMode;
 import io.github.junitmirage.Unikernel;
 import io.github.junitmirage.boot.RunningUnikernel;
-import io.github.junitmirage.boot.UnikernelLauncher;
 import io.github.junitmirage.boot.UnikernelSpec;
 import io.github.junitmirage.xen.KernelKind;
 import java.nio.file.Files;
@@ -196,7 +195,7 @@ public final class MirageUnikernelContainer implements Startable {
     SpecResolver.checkXl(spec);
     String domain = run.nextDomainName(name);
     String chosenMac = spec.mac().orElseGet(run::nextMac);
-    running = UnikernelLauncher.launch(spec, run.session(), run.http(), domain, chosenMac);
+    running = run.launch(spec, domain, chosenMac);
   }
 
   /** Destroys the domain; a second call does nothing. */

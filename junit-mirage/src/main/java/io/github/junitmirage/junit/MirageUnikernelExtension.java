@@ -5,7 +5,6 @@ import io.github.junitmirage.Unikernel;
 import io.github.junitmirage.UnikernelStartupException;
 import io.github.junitmirage.boot.Evidence;
 import io.github.junitmirage.boot.RunningUnikernel;
-import io.github.junitmirage.boot.UnikernelLauncher;
 import io.github.junitmirage.boot.UnikernelSpec;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -120,8 +119,7 @@ final class MirageUnikernelExtension
     List<CompletableFuture<RunningUnikernel>> launches = new ArrayList<>();
     ExecutorService pool = pending.size() > 1 ? Executors.newFixedThreadPool(pending.size()) : null;
     for (Pending p : pending) {
-      Supplier<RunningUnikernel> launch = () -> UnikernelLauncher.launch(p.spec(), p.run().session(),
-          p.run().http(), p.domain(), p.mac());
+      Supplier<RunningUnikernel> launch = () -> p.run().launch(p.spec(), p.domain(), p.mac());
       launches.add(pool == null ? completedOrFailed(launch) : CompletableFuture.supplyAsync(launch, pool));
     }
     RuntimeException failure = null;
@@ -162,8 +160,7 @@ final class MirageUnikernelExtension
       }
       Pending p = prepare(d, root, context);
       try {
-        register(p, UnikernelLauncher.launch(p.spec(), p.run().session(), p.run().http(),
-            p.domain(), p.mac()));
+        register(p, p.run().launch(p.spec(), p.domain(), p.mac()));
       } catch (RuntimeException e) {
         reportStartupFailure(p, e, context);
         throw e;

@@ -1,8 +1,12 @@
 package io.github.junitmirage.junit;
 
+import io.github.junitmirage.UnikernelStartupException;
 import io.github.junitmirage.boot.Dom0Session;
 import io.github.junitmirage.boot.HttpClients;
+import io.github.junitmirage.boot.RunningUnikernel;
 import io.github.junitmirage.boot.Timeouts;
+import io.github.junitmirage.boot.UnikernelLauncher;
+import io.github.junitmirage.boot.UnikernelSpec;
 import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.dom0.Dom0Settings;
 import io.github.junitmirage.dom0.SshConfigFile;
@@ -14,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +29,8 @@ import okhttp3.OkHttpClient;
 
 /** What one engine run shares: the dom0 session (one SSH connection) and the HTTP client. */
 final class RunResources implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("junit-mirage");
+
   private final QemuXenLab lab;
   private final Dom0Session session;
   private final OkHttpClient http;
@@ -30,6 +38,8 @@ final class RunResources implements AutoCloseable {
   private final Set<String> macs = new HashSet<>();
   private final Map<String, Integer> boots = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+
+  private int startupAttempts = 1;
 
   private RunResources(QemuXenLab lab, Dom0Session session, Timeouts timeouts) {
     this.lab = lab;
@@ -54,6 +64,13 @@ final class RunResources implements AutoCloseable {
   }
 
   static RunResources create(MirageSettings s) {
+    int attempts = s.startupAttempts();
+    RunResources run = connect(s);
+    run.startupAttempts = attempts;
+    return run;
+  }
+
+  private static RunResources connect(MirageSettings s) {
     Timeouts timeouts = s.timeouts();
     Optional<String> host = s.get(MirageSettings.DOM0_HOST);
     if (host.isPresent()) {
@@ -139,6 +156,34 @@ final class RunResources implements AutoCloseable {
   String nextDomainName(String name) {
     int n = boots.merge(name, 1, Integer::sum);
     return session.tag().domainName(n == 1 ? name : name + "-" + n);
+  }
+
+  /**
+   * Boots {@code spec} as {@code domain}. A boot that times out is tried again on a fresh domain
+   * (new name, and a new MAC unless the spec fixes one) while {@link
+   * MirageSettings#STARTUP_ATTEMPTS} allows, each attempt logged; the last failure carries the
+   * earlier ones as suppressed exceptions. Crashes, exits and lost connections are never retried.
+   */
+  RunningUnikernel launch(UnikernelSpec spec, String domain, String mac) {
+    List<UnikernelStartupException.TimedOut> earlier = new ArrayList<>();
+    String name = domain;
+    String address = mac;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return UnikernelLauncher.launch(spec, session, http, name, address);
+      } catch (UnikernelStartupException.TimedOut e) {
+        if (attempt >= startupAttempts) {
+          earlier.forEach(e::addSuppressed);
+          throw e;
+        }
+        earlier.add(e);
+        LOG.log(System.Logger.Level.WARNING, "startup attempt " + attempt + " of "
+            + startupAttempts + " timed out, trying a fresh domain: "
+            + e.getMessage().strip().lines().findFirst().orElse(""));
+        name = nextDomainName(spec.name());
+        address = spec.mac().orElseGet(this::nextMac);
+      }
+    }
   }
 
   /** A locally administered unicast MAC not handed out before in this run. */

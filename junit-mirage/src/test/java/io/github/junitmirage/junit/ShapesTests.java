@@ -1,6 +1,7 @@
 package io.github.junitmirage.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.junitmirage.DestroyMode;
@@ -125,6 +126,25 @@ class ShapesTests {
     expected.forEach((name, n) -> assertThat(destroys(name)).as(name + " destroyed").isEqualTo(n));
   }
 
+  /** A boot that hangs (as a real one sometimes does in the lab) is tried again when allowed. */
+  @Test
+  void aBootThatTimesOutIsTriedAgainOnAFreshDomainOnlyWhenAttemptsAllow() throws Exception {
+    assertAllPass(run(Map.of(MirageSettings.STARTUP_ATTEMPTS, "2"), FlakyBootTestCase.class), 1);
+    assertThat(creates("flaky")).isEqualTo(2);
+    assertThat(destroys("flaky")).isEqualTo(2); // the hung one at once, the good one after
+    fake.close();
+
+    EngineExecutionResults once = run(Map.of(), FlakyBootTestCase.class);
+    assertThat(once.allEvents().failed().stream()
+        .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()))
+        .singleElement().isInstanceOf(UnikernelStartupException.TimedOut.class);
+    assertThat(creates("flaky")).isEqualTo(1);
+    fake.close();
+
+    assertThatThrownBy(() -> MirageSettings.of(Map.of(MirageSettings.STARTUP_ATTEMPTS, "0"))
+        .startupAttempts()).hasMessage("junit.mirage.startupAttempts must be at least 1: 0");
+  }
+
   @Test
   void staticFieldIsOnePerClass() throws Exception {
     assertAllPass(run(Map.of(), StaticFieldTestCase.class), 2);
@@ -172,6 +192,12 @@ class ShapesTests {
   private EngineExecutionResults run(Map<String, String> extra, Class<?>... testCases)
       throws Exception {
     FakeXl xl = new FakeXl((domain, out) -> {
+      if (domain.startsWith("flaky-") && !domain.startsWith("flaky-2-")) {
+        FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\n"
+            + "2026-11-25T10:12:20-00:00: [INFO] [net-xen frontend] connect 0\r\n");
+        Thread.sleep(60_000); // hangs, as the lab's real www sometimes does here
+        return;
+      }
       if (domain.startsWith("bad-")) {
         Thread.sleep(300);
         FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\nFatal error: exception Failure(\"bad\")\r\n"
@@ -295,6 +321,14 @@ class ShapesTests {
   static class OneFailsTestCase {
     @Test
     void test() {}
+  }
+
+  @MirageUnikernel(name = "flaky", kernel = "${fake.kernel}", bootTimeoutSeconds = 2)
+  static class FlakyBootTestCase {
+    @Test
+    void test(Unikernel flaky) {
+      assertThat(flaky.domainName()).startsWith("flaky-2-");
+    }
   }
 
   @MirageUnikernel(name = "kept", kernel = "${fake.kernel}", destroy = DestroyMode.ON_SUCCESS)
