@@ -176,6 +176,12 @@ final class BootWaiter {
       return Optional.empty(); // not created yet, or gone: the console's end will tell
     }
     String state = info.get().state().describe();
+    if (info.get().state().isRebooted()) {
+      return Optional.of(new UnikernelStartupException.Crashed(subject() + " rebooted before "
+          + awaited() + " (a unikernel does not reboot: on a PVH guest this is Xen's answer to a "
+          + "triple fault)" + where("", state) + tail(), domain, phase(), transcript.lines())
+          .causedAt(polled));
+    }
     if (info.get().state().isCrashed()) {
       return Optional.of(new UnikernelStartupException.Crashed(subject() + " crashed before "
           + awaited() + where("", state) + tail(), domain, phase(), transcript.lines()).causedAt(polled));

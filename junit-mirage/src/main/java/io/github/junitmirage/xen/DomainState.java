@@ -2,7 +2,8 @@ package io.github.junitmirage.xen;
 
 /**
  * The six-letter state column of {@code xl list}: running, blocked, paused, shut down (with the
- * reason), dying. For example {@code -b----} is idle, {@code ---sc-} crashed and preserved.
+ * reason), dying. For example {@code -b----} is idle, {@code ---sc-} crashed and preserved,
+ * {@code ---sr-} shut down for a reboot and preserved.
  */
 public record DomainState(String letters) {
   public DomainState {
@@ -13,6 +14,11 @@ public record DomainState(String letters) {
 
   public boolean isShutDown() {
     return letters.charAt(3) == 's';
+  }
+
+  /** Shut down for a reboot: the guest asked for one, or (PVH, HVM) Xen's answer to a triple fault. */
+  public boolean isRebooted() {
+    return isShutDown() && letters.charAt(4) == 'r';
   }
 
   public boolean isCrashed() {
@@ -35,6 +41,8 @@ public record DomainState(String letters) {
       what = "crashed";
     } else if (isDying()) {
       what = "dying";
+    } else if (isRebooted()) {
+      what = "rebooted";
     } else if (isShutDown()) {
       what = "shut down";
     } else if (letters.charAt(2) == 'p') {

@@ -17,6 +17,7 @@ import java.util.Set;
  * vif = [ 'mac=02:16:3e:12:34:56,bridge=br0' ]
  * cmdline = '--ipv4=192.168.56.20/24'
  * on_crash = 'preserve'
+ * on_reboot = 'preserve'
  * </pre>
  *
  * @param name the domain name
@@ -74,6 +75,11 @@ public record XlConfig(
       lines.add("cmdline = " + XlValues.quote(cmdline));
     }
     lines.add("on_crash = 'preserve'");
+    if (extraLines.stream().noneMatch(l -> l.strip().matches("on_reboot\\s*=.*"))) {
+      // Left to xl's default ('restart'), xl itself would destroy and re-create the domain under
+      // the same name while junit-mirage reports and destroys it.
+      lines.add("on_reboot = 'preserve'");
+    }
     lines.addAll(extraLines);
     return String.join("\n", lines) + "\n";
   }

@@ -24,6 +24,7 @@ class XlConfigTests {
         vif = [ 'mac=02:16:3e:00:00:01,bridge=br0' ]
         cmdline = "--ipv4=10.0.0.2/24 -l '*:debug'"
         on_crash = 'preserve'
+        on_reboot = 'preserve'
         vcpus = 2
         disk = [ ]
         """);
@@ -33,6 +34,17 @@ class XlConfigTests {
   void leavesOutEmptyCmdlineAndRamdisk() {
     String text = new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), "", List.of(), Set.of()).render();
     assertThat(text).doesNotContain("cmdline", "ramdisk");
+  }
+
+  /** Kept, not restarted by xl under the same name: a unikernel that reboots has crashed. */
+  @Test
+  void aRebootIsPreservedUnlessTheUserSaysOtherwise() {
+    assertThat(new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), "", List.of(), Set.of())
+        .render()).contains("on_reboot = 'preserve'\n");
+    String own = new XlConfig("a", "pv", "/k", "", 64, List.of(VIF), "",
+        List.of("on_reboot = 'destroy'"), Set.of()).render();
+    assertThat(own).contains("on_reboot = 'destroy'\n");
+    assertThat(own.lines().filter(l -> l.startsWith("on_reboot"))).hasSize(1);
   }
 
   @Test

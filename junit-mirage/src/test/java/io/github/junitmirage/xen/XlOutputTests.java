@@ -38,6 +38,7 @@ class XlOutputTests {
       "-b----, true,  false, false, blocked (-b----)",
       "---sc-, false, true,  true,  crashed (---sc-)",
       "---s--, false, false, true,  shut down (---s--)",
+      "---sr-, false, false, true,  rebooted (---sr-)",
       "--p---, false, false, false, paused (--p---)",
       "-----d, false, false, false, dying (-----d)"})
   void readsStates(String letters, boolean alive, boolean crashed, boolean shutDown, String text) {
