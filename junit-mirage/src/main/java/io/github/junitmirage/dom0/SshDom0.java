@@ -169,7 +169,12 @@ public final class SshDom0 implements Dom0 {
       channel.connect((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
     } catch (JSchException e) {
       channel.disconnect();
-      throw connectFailure(where + ": " + whyNotOpened(channel.getExitStatus(), timeout), e);
+      int reason = channel.getExitStatus();
+      String why = whyNotOpened(reason, timeout);
+      if (reason == 2 && session.isConnected()) {
+        why += "; " + probe(target);
+      }
+      throw connectFailure(where + ": " + why, e);
     }
     String name = "junit-mirage dom0 " + target.getHostString() + ":" + target.getPort();
     pump(name + " up", local.getInputStream(), toTarget, () -> closeQuietly(toTarget));
@@ -193,6 +198,33 @@ public final class SshDom0 implements Dom0 {
       default -> "no answer from its sshd within " + timeout;
     };
   }
+
+  /**
+   * What dom0 sees now of a target it could not connect to (sshd passes on no errno): its ARP
+   * entry, and one more connect with the error it gets; tells an address nobody answers for from a
+   * port nothing listens on, and a unikernel that was merely slow from one that is gone.
+   */
+  private String probe(InetSocketAddress target) {
+    try {
+      ExecResult r = exec(List.of("sh", "-c", PROBE, "probe", target.getHostString(),
+          Integer.toString(target.getPort())), Duration.ofSeconds(10));
+      String seen = (r.stdout() + r.stderr()).strip().replaceAll("\\s*\\n\\s*", "; ");
+      return "dom0 now: " + (seen.isEmpty() ? "(nothing to say)" : seen);
+    } catch (RuntimeException e) {
+      return "asking dom0 what it sees failed: " + e.getMessage();
+    }
+  }
+
+  private static final String PROBE = "n=$(ip neigh show to \"$1\" 2>/dev/null)\n"
+      + "echo \"ARP entry: ${n:-none}\"\n"
+      + "if command -v bash >/dev/null 2>&1; then\n"
+      + "  e=$(timeout 5 bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' \"$1\" \"$2\" 2>&1); s=$?\n"
+      + "  case $s in\n"
+      + "    0) echo 'connecting again: connected' ;;\n"
+      + "    124) echo 'connecting again: no answer within 5 s' ;;\n"
+      + "    *) echo \"connecting again: ${e##*: }\" ;;\n"
+      + "  esac\n"
+      + "fi\n";
 
   private static ConnectException connectFailure(String message, Exception cause) {
     ConnectException e = new ConnectException(message);

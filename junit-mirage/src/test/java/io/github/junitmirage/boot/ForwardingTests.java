@@ -46,7 +46,15 @@ class ForwardingTests {
         java.net.InetAddress.getByName("127.0.0.1"))) {
       closed = s.getLocalPort(); // free again once closed: nothing listens there
     }
-    try (FakeDom0 fake = FakeDom0.start((argv, in, out, err) -> 0);
+    // What a real dom0 says when asked again (its ARP entry, a second connect's error).
+    FakeDom0.Script dom0Says = (argv, in, out, err) -> {
+      if (argv.size() > 3 && argv.get(3).equals("probe")) {
+        out.write(("ARP entry: none\nconnecting again: Connection refused\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return 0;
+    };
+    try (FakeDom0 fake = FakeDom0.start(dom0Says);
          SshDom0 dom0 = SshDom0.connect(fake.settings())) {
       OkHttpClient http = HttpClients.throughDom0(dom0, Timeouts.of(1));
       assertThatThrownBy(() -> http.newCall(new Request.Builder()
@@ -57,7 +65,10 @@ class ForwardingTests {
           .url("http://127.0.0.1:" + closed + "/").build()).execute())
           .satisfies(e -> assertThat(causes(e)).anyMatch(m -> m.contains("dom0 "
               + dom0.describe() + " cannot connect to 127.0.0.1:" + closed + ": dom0 could not "
-              + "connect (nothing listens on that port, or the address is unreachable from dom0)")));
+              + "connect (nothing listens on that port, or the address is unreachable from dom0); "
+              + "dom0 now: ARP entry: none; connecting again: Connection refused")));
+      assertThat(fake.commands()).anySatisfy(c -> assertThat(c).containsSubsequence("sh", "-c")
+          .contains("probe", "127.0.0.1", Integer.toString(closed)));
       // This fake's sshd forwards to loopback only, as a real one may forbid forwarding.
       assertThatThrownBy(() -> http.newCall(new Request.Builder()
           .url("http://192.168.56.101/").build()).execute())
