@@ -182,17 +182,25 @@ public final class Dom0Session implements AutoCloseable {
     }
   }
 
+  /**
+   * How long one {@code xl destroy} may take, unscaled: libxl itself waits up to 10 s for each
+   * device's backend to close and up to 40 s for each hotplug script, and a dom0 busy creating
+   * other domains (xenstore, hotplug, scrubbing) was seen to take over 30 s.
+   */
+  static final Duration DESTROY_TIMEOUT = Duration.ofMinutes(2);
+
   /** {@code xl destroy}, then waits until {@code xl list} no longer shows the domain. */
   public void destroy(String name) {
-    ExecResult r = dom0.exec(xl.destroy(name), timeouts.command());
+    Duration timeout = timeouts.scale(DESTROY_TIMEOUT);
+    Deadline deadline = Deadline.after(timeout);
+    ExecResult r = dom0.exec(xl.destroy(name), timeout);
     if (!r.succeeded() && !r.stderr().contains("invalid domain identifier")) {
       r.orThrow("xl destroy " + name);
     }
-    Deadline deadline = Deadline.after(timeouts.command());
     while (domain(name).isPresent()) {
       if (deadline.expired()) {
         throw new Dom0CommandException("domain " + name + " is still listed by xl list on dom0 "
-            + dom0.describe() + " " + timeouts.command() + " after xl destroy", null);
+            + dom0.describe() + " " + timeout + " after xl destroy began", null);
       }
       Sleeping.sleep(200);
     }
