@@ -81,6 +81,12 @@ public final class MirageSettings {
   public static final String FIXTURES = "junit.mirage.fixtures";
   /** Seconds the lab may take to boot. Default 180. */
   public static final String LAB_BOOT_TIMEOUT_SECONDS = "junit.mirage.lab.bootTimeoutSeconds";
+  /**
+   * Seconds the embedded lab keeps running after the last JVM using it ended, so that the next
+   * one (the next failsafe fork of the same build, the next run in an IDE) attaches to it instead
+   * of starting another; 0 gives each JVM a lab of its own that ends with it. Default 60.
+   */
+  public static final String LAB_KEEP_IDLE_SECONDS = "junit.mirage.lab.keepIdleSeconds";
 
   private final Function<String, Optional<String>> source;
 

@@ -83,7 +83,15 @@ final class RunResources implements AutoCloseable {
     Path fixtures = s.get(MirageSettings.FIXTURES).map(Path::of).orElse(null);
     LabOptions options = LabOptions.defaults().withBootTimeout(timeouts.scale(
         Duration.ofSeconds(s.integer(MirageSettings.LAB_BOOT_TIMEOUT_SECONDS, 180))));
-    QemuXenLab lab = QemuXenLab.shared(LabImage.locate(cache, fixtures), options);
+    int keepIdle = s.integer(MirageSettings.LAB_KEEP_IDLE_SECONDS,
+        (int) QemuXenLab.DEFAULT_KEEP_IDLE.toSeconds());
+    if (keepIdle < 0) {
+      throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
+          MirageSettings.LAB_KEEP_IDLE_SECONDS + " must be 0 (a lab of this JVM alone) or more: "
+          + keepIdle);
+    }
+    QemuXenLab lab = QemuXenLab.shared(LabImage.locate(cache, fixtures), options,
+        Duration.ofSeconds(keepIdle));
     return open(lab, lab.connect(), lab.settings(), timeouts);
   }
 

@@ -94,6 +94,13 @@ public final class LabImage {
     return dir.resolve(name);
   }
 
+  /** Seconds building this image took, as build-lab.sh noted it (absent in older images). */
+  public java.util.OptionalLong buildSeconds() {
+    String s = manifest.getProperty("build.seconds");
+    return s == null || !s.matches("\\d+") ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(Long.parseLong(s));
+  }
+
   public String sshUser() {
     return manifest.getProperty("ssh.user", "root");
   }

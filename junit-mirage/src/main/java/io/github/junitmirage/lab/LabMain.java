@@ -60,8 +60,14 @@ public final class LabMain {
         LabBench.run(LabImage.locate(cache, fixtures), www, rounds, curve, System.out);
         System.exit(0);
       }
+      case "stop" -> {
+        boolean stopped = LabKeeper.stopWhenUnused(LabImage.locate(cache, fixtures),
+            LabOptions.defaults(), "default", java.time.Duration.ofSeconds(30));
+        System.out.println(stopped ? "the kept lab has stopped"
+            : "no kept lab stopped (none runs, or a JVM still uses it: it stops once that ends)");
+      }
       default -> {
-        System.err.println("usage: fixtures/lab/lab up|shell|smoke|measure [rounds]|bench [quick]");
+        System.err.println("usage: fixtures/lab/lab up|shell|smoke|measure [rounds]|bench [quick]|stop");
         System.exit(2);
       }
     }

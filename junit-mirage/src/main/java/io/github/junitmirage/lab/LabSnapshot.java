@@ -67,8 +67,35 @@ final class LabSnapshot {
   void discard() {
     try {
       Files.deleteIfExists(file);
+      Files.deleteIfExists(making());
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "cannot remove the lab snapshot " + file + ": " + e);
+    }
+  }
+
+  private Path making() {
+    return file.resolveSibling(file.getFileName() + ".properties");
+  }
+
+  /** Notes what making this snapshot took: the cold boot before it and its save. */
+  void recordMaking(long bootMillis, long saveMillis) {
+    try {
+      Files.writeString(making(), "# the cold boot that made " + file.getFileName()
+          + ", and its save\nboot.millis=" + bootMillis + "\nsave.millis=" + saveMillis + "\n");
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot write " + making() + ": " + e);
+    }
+  }
+
+  /** What making this snapshot took ({boot, save} milliseconds), when it was noted. */
+  java.util.Optional<long[]> madeIn() {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.Reader r = Files.newBufferedReader(making())) {
+      p.load(r);
+      return java.util.Optional.of(new long[] {Long.parseLong(p.getProperty("boot.millis")),
+          Long.parseLong(p.getProperty("save.millis"))});
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
     }
   }
 

@@ -37,7 +37,11 @@ public final class QemuXenLab implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("junit-mirage.lab");
 
   private final LabImage image;
+  /** QEMU's guard when this JVM runs the lab; null when attached to a {@link LabKeeper}'s. */
   private final Process guard;
+  /** The connection to the keeper whose lab this is, held while this JVM uses it; or null. */
+  private final java.nio.channels.SocketChannel keeperLink;
+  private final long keeperPid;
   private final int sshPort;
   private final Path serialLog;
   private final Thread shutdownHook;
@@ -48,23 +52,61 @@ public final class QemuXenLab implements AutoCloseable {
   private QemuXenLab(LabImage image, Process guard, int sshPort, Path serialLog) {
     this.image = image;
     this.guard = guard;
+    this.keeperLink = null;
+    this.keeperPid = ProcessHandle.current().pid();
     this.sshPort = sshPort;
     this.serialLog = serialLog;
     this.shutdownHook = new Thread(this::stopQuietly, "junit-mirage-lab-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  private QemuXenLab(LabImage image, java.nio.channels.SocketChannel keeperLink, long keeperPid,
+      int sshPort, Path serialLog) {
+    this.image = image;
+    this.guard = null;
+    this.keeperLink = keeperLink;
+    this.keeperPid = keeperPid;
+    this.sshPort = sshPort;
+    this.serialLog = serialLog;
+    this.shutdownHook = null; // the OS closes the link when this JVM ends, however it ends
+  }
+
+  /** The lab a {@link LabKeeper} runs, used by this JVM for as long as {@code link} is open. */
+  static QemuXenLab attached(LabImage image, java.nio.channels.SocketChannel link, int sshPort,
+      Path serialLog, boolean fromSnapshot, long upMillis, long keeperPid) {
+    QemuXenLab lab = new QemuXenLab(image, link, keeperPid, sshPort, serialLog);
+    lab.startedFromSnapshot = fromSnapshot;
+    lab.upMillis = upMillis;
+    return lab;
+  }
+
+  /** How long a shared lab outlives its last user by default. */
+  public static final Duration DEFAULT_KEEP_IDLE = Duration.ofSeconds(60);
+
   private static QemuXenLab shared;
 
   /**
-   * The lab of this JVM: booted on first use, then shared by every test class and engine run, and
-   * stopped when the JVM exits (or, should it be killed, by the guard).
+   * The lab of this JVM, shared with every other JVM of this user that needs the same lab: the
+   * running one attached to, or one started for all of them (see {@link LabKeeper}), stopped once
+   * none has used it for {@code keepIdle}. With a zero {@code keepIdle} the lab is this JVM's
+   * alone: booted on first use and stopped when the JVM exits (or, should it be killed, by the
+   * guard).
    */
-  public static synchronized QemuXenLab shared(LabImage image, LabOptions options) {
+  public static synchronized QemuXenLab shared(LabImage image, LabOptions options,
+      Duration keepIdle) {
     if (shared == null || !shared.isRunning()) {
-      shared = start(image, options);
+      if (shared != null) {
+        shared.close();
+      }
+      shared = keepIdle.isZero() || keepIdle.isNegative() ? start(image, options)
+          : LabKeeper.attach(image, options, keepIdle, "default");
     }
     return shared;
+  }
+
+  /** {@link #shared(LabImage, LabOptions, Duration)} with {@link #DEFAULT_KEEP_IDLE}. */
+  public static QemuXenLab shared(LabImage image, LabOptions options) {
+    return shared(image, options, DEFAULT_KEEP_IDLE);
   }
 
   /** The lab {@link #shared} booted in this JVM, if it did and it still runs. */
@@ -84,10 +126,8 @@ public final class QemuXenLab implements AutoCloseable {
 
   /** The same, but booting even when there is a snapshot (the benchmark's side by side). */
   static QemuXenLab start(LabImage image, LabOptions options, boolean fromSnapshot) {
-    String qemu = Executables.find("qemu-system-x86_64").orElseThrow(() -> new MirageException(
-        "qemu-system-x86_64 is not installed: apt-get install qemu-system-x86 (the lab runs Xen in QEMU)"));
-    LabSnapshot snapshot = LabSnapshot.of(image, QemuCommand.arguments(image, options, 22,
-        Path.of("serial.log"), Path.of("monitor.sock")), qemuVersion(qemu));
+    String qemu = qemu();
+    LabSnapshot snapshot = snapshot(qemu, image, options);
     if (!fromSnapshot) {
       return boot(qemu, image, options, snapshot, false);
     }
@@ -105,6 +145,21 @@ public final class QemuXenLab implements AutoCloseable {
           + "image and machine yet: the lab boots and saves one");
     }
     return boot(qemu, image, options, snapshot, false);
+  }
+
+  private static String qemu() {
+    return Executables.find("qemu-system-x86_64").orElseThrow(() -> new MirageException(
+        "qemu-system-x86_64 is not installed: apt-get install qemu-system-x86 (the lab runs Xen in QEMU)"));
+  }
+
+  /** The snapshot a start with these options uses (its name hashes QEMU's version and arguments). */
+  static LabSnapshot snapshot(LabImage image, LabOptions options) {
+    return snapshot(qemu(), image, options);
+  }
+
+  private static LabSnapshot snapshot(String qemu, LabImage image, LabOptions options) {
+    return LabSnapshot.of(image, QemuCommand.arguments(image, options, 22,
+        Path.of("serial.log"), Path.of("monitor.sock")), qemuVersion(qemu));
   }
 
   private static QemuXenLab boot(String qemu, LabImage image, LabOptions options,
@@ -153,8 +208,10 @@ public final class QemuXenLab implements AutoCloseable {
       try {
         long s0 = System.nanoTime();
         snapshot.save(monitor, Duration.ofMinutes(2));
+        long saveMillis = Duration.ofNanos(System.nanoTime() - s0).toMillis();
+        snapshot.recordMaking(upMillis, saveMillis);
         LOG.log(System.Logger.Level.INFO, "lab snapshot saved to " + snapshot.file() + " in "
-            + Duration.ofNanos(System.nanoTime() - s0).toMillis() + " ms");
+            + saveMillis + " ms");
       } catch (MirageException e) {
         LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; later starts boot too");
       }
@@ -183,6 +240,21 @@ public final class QemuXenLab implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MirageException("interrupted", e);
+    }
+  }
+
+  /** The process that runs QEMU's guard: this JVM, or the keeper this JVM attached to. */
+  public long keeperPid() {
+    return keeperPid;
+  }
+
+  /** The keeper serves many JVMs: the connection the first restore made is of no use to it. */
+  void dropHandOver() {
+    synchronized (this) {
+      if (handOver != null) {
+        handOver.close();
+        handOver = null;
+      }
     }
   }
 
@@ -253,8 +325,9 @@ public final class QemuXenLab implements AutoCloseable {
     Deadline deadline = Deadline.after(timeout);
     Dom0ConnectionException last = null;
     while (!deadline.expired()) {
-      if (!guard.isAlive()) {
-        throw new MirageException("QEMU exited with status " + guard.exitValue() + " before dom0 "
+      if (!isRunning()) {
+        throw new MirageException((guard == null ? "the lab keeper (process " + keeperPid
+            + ") ended" : "QEMU exited with status " + guard.exitValue()) + " before dom0 "
             + "answered SSH\n" + diagnostics());
       }
       try {
@@ -287,7 +360,18 @@ public final class QemuXenLab implements AutoCloseable {
   }
 
   public boolean isRunning() {
-    return guard.isAlive();
+    if (guard != null) {
+      return guard.isAlive();
+    }
+    // The keeper never writes after its hello: an end of stream means it is gone.
+    synchronized (keeperLink) {
+      try {
+        keeperLink.configureBlocking(false);
+        return keeperLink.isOpen() && keeperLink.read(java.nio.ByteBuffer.allocate(64)) >= 0;
+      } catch (IOException e) {
+        return false;
+      }
+    }
   }
 
   /** The last lines of the serial console and QEMU's own output, for failure messages. */
@@ -299,11 +383,14 @@ public final class QemuXenLab implements AutoCloseable {
 
   @Override
   public void close() {
-    synchronized (this) {
-      if (handOver != null) {
-        handOver.close();
-        handOver = null;
+    dropHandOver();
+    if (guard == null) {
+      try {
+        keeperLink.close(); // this JVM leaves; the keeper stops the lab once all have, and idle
+      } catch (IOException e) {
+        // closed all the same
       }
+      return;
     }
     stopQuietly();
     try {

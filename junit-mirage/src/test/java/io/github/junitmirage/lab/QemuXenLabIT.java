@@ -67,7 +67,7 @@ class QemuXenLabIT {
         .hasMessageStartingWith("lab dom0 did not report ready within PT3S (raise "
             + "junit.mirage.timeoutFactor on a slow host)\n--- last lines of the lab's serial console (");
     String serial = t.getMessage().replaceAll("(?s).*serial console \\((\\S+)\\) ---.*", "$1");
-    assertThat(qemuUsing(serial)).as("QEMU processes left for " + serial).isZero();
+    assertThat(TestLab.qemuUsing(serial)).as("QEMU processes left for " + serial).isZero();
   }
 
   @Test
@@ -77,31 +77,16 @@ class QemuXenLabIT {
         TestLab.image().dir().toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String up = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
     assertThat(up).startsWith("UP ");
-    String serial = up.substring(3);
-    assertThat(qemuUsing(serial)).as("QEMU processes for " + serial).isEqualTo(1);
+    String serial = up.split(" ")[1];
+    assertThat(TestLab.qemuUsing(serial)).as("QEMU processes for " + serial).isEqualTo(1);
     long t0 = System.nanoTime();
     child.destroyForcibly(); // SIGKILL: no shutdown hook runs
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    while (anyUsing(serial) > 0 && System.nanoTime() - t0 < Duration.ofSeconds(15).toNanos()) {
+    while (TestLab.anyUsing(serial) > 0 && System.nanoTime() - t0 < Duration.ofSeconds(15).toNanos()) {
       Thread.sleep(200);
     }
     System.out.printf("FAULT %-60s -> QEMU gone after %d ms%n", "JVM that started the lab killed with SIGKILL",
         (System.nanoTime() - t0) / 1_000_000);
-    assertThat(anyUsing(serial)).as("QEMU and guard processes left").isZero();
-  }
-
-  /** QEMU itself (not its guard shell, whose arguments name it too). */
-  private static long qemuUsing(String serialLog) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/qemu-system-x86_64")).orElse(false))
-        .filter(p -> p.info().commandLine().map(c -> c.contains("file:" + serialLog)).orElse(false))
-        .count();
-  }
-
-  /** QEMU and the guard processes around it. */
-  private static long anyUsing(String serialLog) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("file:" + serialLog)).orElse(false))
-        .count();
+    assertThat(TestLab.anyUsing(serial)).as("QEMU and guard processes left").isZero();
   }
 }

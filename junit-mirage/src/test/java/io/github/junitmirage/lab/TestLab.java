@@ -1,6 +1,7 @@
 package io.github.junitmirage.lab;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** The lab as this project's integration tests find it (failsafe passes cache and fixtures). */
 public final class TestLab {
@@ -24,8 +25,25 @@ public final class TestLab {
     return p;
   }
 
-  /** The JVM's shared lab, booted if nothing booted it yet. */
+  /** The lab of this build's JVMs (see LabKeeper), started if none runs yet. */
   public static QemuXenLab shared() {
-    return QemuXenLab.shared(image(), LabOptions.defaults());
+    return QemuXenLab.shared(image(), LabOptions.defaults(), Duration.ofSeconds(Long.parseLong(
+        System.getProperty("junit.mirage.lab.keepIdleSeconds",
+            Long.toString(QemuXenLab.DEFAULT_KEEP_IDLE.toSeconds())))));
+  }
+
+  /** QEMU processes using this serial log (not the guard shells, whose arguments name it too). */
+  public static long qemuUsing(String serialLog) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/qemu-system-x86_64")).orElse(false))
+        .filter(p -> p.info().commandLine().map(c -> c.contains("file:" + serialLog)).orElse(false))
+        .count();
+  }
+
+  /** QEMU and the guard processes around it. */
+  public static long anyUsing(String serialLog) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("file:" + serialLog)).orElse(false))
+        .count();
   }
 }
