@@ -155,7 +155,8 @@ final class BootWaiter {
             + "listening sockets among them, starts only after that line)"
         : "report an address";
     long retries = DhcpRetries.count(transcript.lines());
-    String state = stateText() + "; " + transcript.size() + " console lines, " + bootBanner()
+    String state = stateText() + "; " + session.vifStates(domain) + "; " + transcript.size()
+        + " console lines, " + bootBanner()
         + (retries > 0 ? "; " + DhcpRetries.diagnosis(retries)
             : "; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow");
     return new UnikernelStartupException.TimedOut(subject() + " did not " + awaited + " within "

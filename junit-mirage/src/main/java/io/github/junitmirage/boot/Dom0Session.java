@@ -10,6 +10,7 @@ import io.github.junitmirage.xen.DomainInfo;
 import io.github.junitmirage.xen.XlCommands;
 import io.github.junitmirage.xen.XlErrors;
 import io.github.junitmirage.xen.XlList;
+import io.github.junitmirage.xen.XlNetworkList;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,6 +204,23 @@ public final class Dom0Session implements AutoCloseable {
             + dom0.describe() + " " + timeout + " after xl destroy began", null);
       }
       Sleeping.sleep(200);
+    }
+  }
+
+  /**
+   * The domain's vifs in words ({@link XlNetworkList}), for a boot that timed out: whether the
+   * guest's network ever connected to dom0's; or why they could not be read.
+   */
+  public String vifStates(String name) {
+    try {
+      ExecResult r = dom0.exec(xl.networkList(name), timeouts.command());
+      if (!r.succeeded()) {
+        return "vifs not read: " + r.stderr().strip().lines().findFirst().orElse("exit status "
+            + r.exitStatus());
+      }
+      return XlNetworkList.describe(r.stdout());
+    } catch (RuntimeException e) {
+      return "vifs not read: " + e.getMessage().lines().findFirst().orElse("");
     }
   }
 

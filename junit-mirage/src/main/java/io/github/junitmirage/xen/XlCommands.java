@@ -14,7 +14,7 @@ public final class XlCommands {
     this.sudo = sudo;
   }
 
-  /** {@code xl create -c FILE}: creates the domain and streams its console on the same channel. */
+  /** {@code xl destroy NAME}. */
   public List<String> destroy(String name) {
     return xl("destroy", XenNames.requireDomainName(name));
   }
@@ -31,6 +31,11 @@ public final class XlCommands {
 
   public List<String> listLong(String name) {
     return xl("list", "-l", XenNames.requireDomainName(name));
+  }
+
+  /** {@code xl network-list NAME}: the domain's vifs and how far each got in connecting. */
+  public List<String> networkList(String name) {
+    return xl("network-list", XenNames.requireDomainName(name));
   }
 
   public List<String> domid(String name) {

@@ -130,6 +130,7 @@ class FaultsIT {
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
     assertThat(f.error().getMessage()).matches("(?s)Unikernel nolease-jm[0-9a-f]{10} on dom0 \\S+ did "
         + "not report an address within PT45S \\(phase lease, xl list: (running|blocked) \\([rb-]{6}\\); "
+        + "vif 0: Connected \\(4\\), event channel \\d+, rings \\d+/\\d+; "
         + "\\d+ console lines, booted: Solo5: Xen console: .*; its DHCP client started over \\d+ times? without "
         + "a usable lease\\. Likely causes: no DHCP server answers on its bridge .*ethtool -K vif<domid>\\.0 tx off.*"
         + "\\)\n--- last \\d+ console lines ---\n.*Timeout expired without a usable lease!  Starting over\\.\\.\\..*");
@@ -141,6 +142,8 @@ class FaultsIT {
     Failure f = run(HangTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
     assertThat(f.error().getMessage()).contains("did not report an address within PT20S")
+        // It hangs before it connects its network (--fault-after=0).
+        .containsPattern("; vif 0: (Initialising \\(1\\)|InitWait \\(2\\)), event channel ")
         .contains("console lines, booted: Solo5: Xen console: port 0x2")
         .contains("raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow")
         .contains("\nSolo5: Memory map: 32 MB addressable:\n");

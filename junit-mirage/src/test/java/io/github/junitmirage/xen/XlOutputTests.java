@@ -25,6 +25,20 @@ class XlOutputTests {
   }
 
   @Test
+  void describesXlNetworkListInWords() {
+    // Xen 4.17's xl network-list: a vif connected, one whose guest never got past the start.
+    assertThat(XlNetworkList.describe("""
+        Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path
+        0   0  02:00:00:00:11:22      0     4     10   768/769         /local/domain/0/backend/vif/5/0
+        1   0  02:00:00:00:11:23      1     1     -1    -1/-1          /local/domain/0/backend/vif/5/1
+        """)).isEqualTo("vif 0: Connected (4), event channel 10, rings 768/769, "
+        + "vif 1: Initialising (1), event channel -1, rings -1/-1");
+    assertThat(XlNetworkList.describe("Idx BE Mac Addr. handle state evt-ch tx-/rx-ring-ref BE-path\n"))
+        .isEqualTo("no vif listed");
+    assertThat(XlNetworkList.describe("something else\u001b[0m")).isEqualTo("vif: something else?[0m");
+  }
+
+  @Test
   void rejectsGarbage() {
     assertThatThrownBy(() -> XlList.parse("Name ID\nwww 3 96 1 weird! 0.1\n"))
         .hasMessage("unexpected xl list line: www 3 96 1 weird! 0.1");
