@@ -150,9 +150,9 @@ final class BootWaiter {
   }
 
   private UnikernelStartupException timedOut() {
-    String awaited = matcher.hasPattern() ? "print its ready line"
-        : matcher.holdsLease() ? "print 'stack assembled' after its DHCP lease (its own code, "
-            + "listening sockets among them, starts only after that line)"
+    String awaited = matcher.holdsLease() ? "print 'stack assembled' after its DHCP lease (its "
+            + "own code, listening sockets among them, starts only after that line)"
+        : matcher.hasPattern() ? "print its ready line"
         : "report an address";
     long retries = DhcpRetries.count(transcript.lines());
     String state = stateText() + "; " + session.vifStates(domain) + "; " + transcript.size()

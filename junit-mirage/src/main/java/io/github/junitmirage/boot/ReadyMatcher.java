@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * <p>On a Solo5 console a DHCP lease is held until "stack assembled" follows it: the unikernel's
  * own code, its listening sockets among them, starts only after that line, and a test let in at
  * the lease meets a closed port (seen in the lab under load, where the two lines can be seconds
- * apart). The lease stays the ready line.
+ * apart). The lease stays the ready line. The same holds when the user's pattern matches the
+ * lease line (a pattern that captures the address from it is the natural one to write): its
+ * groups are taken from the lease line, the test is let in at "stack assembled".
  */
 final class ReadyMatcher {
   private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
@@ -45,14 +47,15 @@ final class ReadyMatcher {
     solo5 |= line.startsWith("Solo5: ");
     Optional<AddressLine> address = AddressPatterns.match(line);
     address.ifPresent(a -> best = AddressPatterns.preferred(best, a));
+    if (lease != null) {
+      return address.isPresent() && address.get().kind() == AddressLine.Kind.STACK_ASSEMBLED
+          ? Optional.of(lease) : Optional.empty();
+    }
     if (pattern.isEmpty()) {
       if (address.isEmpty()) {
         return Optional.empty();
       }
       AddressLine.Kind kind = address.get().kind();
-      if (lease != null) {
-        return kind == AddressLine.Kind.STACK_ASSEMBLED ? Optional.of(lease) : Optional.empty();
-      }
       ReadyLine ready = new ReadyLine(line, best.address(), best, addressGroups(best));
       if (solo5 && kind == AddressLine.Kind.DHCP_LEASE) {
         lease = ready;
@@ -77,7 +80,12 @@ final class ReadyMatcher {
       }
     }
     String ip = captured.get("ip");
-    return Optional.of(new ReadyLine(line, ip, best, captured));
+    ReadyLine ready = new ReadyLine(line, ip, best, captured);
+    if (solo5 && address.isPresent() && address.get().kind() == AddressLine.Kind.DHCP_LEASE) {
+      lease = ready; // the user's line is the lease: nothing listens before the stack is assembled
+      return Optional.empty();
+    }
+    return Optional.of(ready);
   }
 
   /** A weaker address line that no stronger one followed in time: ready after all. */

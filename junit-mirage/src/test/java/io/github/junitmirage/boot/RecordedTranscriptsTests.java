@@ -75,6 +75,30 @@ class RecordedTranscriptsTests {
     assertThat(ready.address().kind()).isEqualTo(AddressLine.Kind.DHCP_LEASE);
   }
 
+  @Test
+  void aReadyPatternThatMatchesTheLeaseIsHeldUntilTheStackIsAssembledToo() throws IOException {
+    // The user project's PER_RUN www: a test let in at its lease line met a closed port in CI.
+    List<String> lines = lines(Files.readAllBytes(DIR.resolve("real-www-dhcp.raw")), new Random(2));
+    int lease = indexOf(lines, "Lease obtained!");
+    int assembled = indexOf(lines, "stack assembled");
+    ReadyMatcher matcher = new ReadyMatcher(Optional.of(
+        java.util.regex.Pattern.compile("Lease obtained! IP: (?<ip>[0-9.]+)")));
+    for (int i = 0; i < assembled; i++) {
+      assertThat(matcher.accept(lines.get(i), i)).as(lines.get(i)).isEmpty();
+    }
+    assertThat(matcher.holdsLease()).isTrue();
+    ReadyLine ready = matcher.accept(lines.get(assembled), assembled).orElseThrow();
+    assertThat(ready.line()).isEqualTo(lines.get(lease));
+    assertThat(ready.ip()).isEqualTo(lines.get(lease).replaceAll(".*IP: ([0-9.]+).*", "$1"));
+    // A pattern on another line is the user's word: ready there.
+    ReadyMatcher other = new ReadyMatcher(Optional.of(java.util.regex.Pattern.compile("UDP layer")));
+    int udp = indexOf(lines, "UDP layer");
+    for (int i = 0; i < udp; i++) {
+      assertThat(other.accept(lines.get(i), i)).isEmpty();
+    }
+    assertThat(other.accept(lines.get(udp), udp)).isPresent();
+  }
+
   private static int indexOf(List<String> lines, String text) {
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).contains(text)) {
