@@ -149,39 +149,75 @@ public final class SshDom0 implements Dom0 {
       + "fi\n"
       + "mv -f \"$1.part\" \"$1\"\n";
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A target dom0 has not found on its network yet (its ARP entry without a link-layer
+   * address: a unikernel that got its lease a moment ago, under emulation, may leave dom0's ARP
+   * requests unanswered for a few seconds, and Linux gives up after three) is tried again until
+   * {@code timeout}, as a TCP connect retries its SYN; once dom0 has found it (a late ARP reply
+   * makes the entry reachable after the connect failed), once more. A target that answered ARP
+   * and refused twice fails.
+   */
   @Override
   public void carry(Socket local, InetSocketAddress target, Duration timeout) throws IOException {
     String where = "dom0 " + describe() + " cannot connect to " + target.getHostString() + ":"
         + target.getPort();
-    ChannelDirectTCPIP channel;
-    try {
-      channel = (ChannelDirectTCPIP) session.getStreamForwarder(target.getHostString(),
-          target.getPort());
-    } catch (JSchException e) {
-      throw connectFailure(where + ": the SSH connection is down", e);
-    }
-    // Taken before the open; and with no input stream set, JSch opens the channel here and now
-    // (with one, it opens it on a thread of its own, and a refusal is only a closed socket that
-    // an HTTP client reports as "unexpected end of stream").
-    InputStream fromTarget = channel.getInputStream();
-    OutputStream toTarget = channel.getOutputStream();
-    try {
-      channel.connect((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
-    } catch (JSchException e) {
-      channel.disconnect();
-      int reason = channel.getExitStatus();
-      String why = whyNotOpened(reason, timeout);
-      if (reason == 2 && session.isConnected()) {
-        why += "; " + probe(target);
+    Deadline deadline = Deadline.after(timeout);
+    boolean triedResolved = false;
+    while (true) {
+      ChannelDirectTCPIP channel;
+      try {
+        channel = (ChannelDirectTCPIP) session.getStreamForwarder(target.getHostString(),
+            target.getPort());
+      } catch (JSchException e) {
+        throw connectFailure(where + ": the SSH connection is down", e);
       }
-      throw connectFailure(where + ": " + why, e);
+      // Taken before the open; and with no input stream set, JSch opens the channel here and
+      // now (with one, it opens it on a thread of its own, and a refusal is only a closed socket
+      // that an HTTP client reports as "unexpected end of stream").
+      InputStream fromTarget = channel.getInputStream();
+      OutputStream toTarget = channel.getOutputStream();
+      try {
+        channel.connect(deadline.remainingMillisAtLeast(1));
+      } catch (JSchException e) {
+        channel.disconnect();
+        int reason = channel.getExitStatus();
+        if (reason == 2 && session.isConnected() && !deadline.expired()) {
+          if (!resolvedByDom0(target)) {
+            io.github.junitmirage.util.Sleeping.sleep(Math.min(250,
+                deadline.remainingMillisAtLeast(1)));
+            continue;
+          }
+          if (!triedResolved) {
+            triedResolved = true; // found meanwhile (a late ARP reply): once more, now it is
+            continue;
+          }
+        }
+        String why = whyNotOpened(reason, timeout);
+        if (reason == 2 && session.isConnected()) {
+          why += "; " + probe(target);
+        }
+        throw connectFailure(where + ": " + why, e);
+      }
+      String name = "junit-mirage dom0 " + target.getHostString() + ":" + target.getPort();
+      pump(name + " up", local.getInputStream(), toTarget, () -> closeQuietly(toTarget));
+      pump(name + " down", fromTarget, local.getOutputStream(), () -> {
+        channel.disconnect();
+        closeQuietly(local);
+      });
+      return;
     }
-    String name = "junit-mirage dom0 " + target.getHostString() + ":" + target.getPort();
-    pump(name + " up", local.getInputStream(), toTarget, () -> closeQuietly(toTarget));
-    pump(name + " down", fromTarget, local.getOutputStream(), () -> {
-      channel.disconnect();
-      closeQuietly(local);
-    });
+  }
+
+  /** Whether dom0's ARP (or neighbour) entry for the target has a link-layer address. */
+  private boolean resolvedByDom0(InetSocketAddress target) {
+    try {
+      return exec(List.of("sh", "-c", "ip neigh show to \"$1\" 2>/dev/null", "neighbour",
+          target.getHostString()), Duration.ofSeconds(10)).stdout().contains(" lladdr ");
+    } catch (RuntimeException e) {
+      return true; // cannot tell: report the failure as it is
+    }
   }
 
   /** Why a direct-tcpip channel did not open: JSch keeps RFC 4254's reason code as exit status. */

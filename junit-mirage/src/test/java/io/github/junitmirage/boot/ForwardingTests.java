@@ -48,9 +48,11 @@ class ForwardingTests {
     }
     // What a real dom0 says when asked again (its ARP entry, a second connect's error).
     FakeDom0.Script dom0Says = (argv, in, out, err) -> {
+      if (argv.size() > 3 && argv.get(3).equals("neighbour")) {
+        FakeDom0.print(out, argv.get(4) + " dev lo lladdr 00:00:00:00:00:00 REACHABLE\n");
+      }
       if (argv.size() > 3 && argv.get(3).equals("probe")) {
-        out.write(("ARP entry: none\nconnecting again: Connection refused\n")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        FakeDom0.print(out, "ARP entry: none\nconnecting again: Connection refused\n");
       }
       return 0;
     };
@@ -75,6 +77,79 @@ class ForwardingTests {
           .satisfies(e -> assertThat(causes(e)).anyMatch(m -> m.contains("cannot connect to "
               + "192.168.56.101:80: its sshd does not allow TCP forwarding")));
       assertThat(fake.forwarded()).contains("192.168.56.101:80");
+    }
+  }
+
+  /**
+   * A unikernel that got its lease a moment ago may leave dom0's ARP requests unanswered for a
+   * few seconds (seen in the lab: "ARP entry: INCOMPLETE; connecting again: connected"); while
+   * dom0 has not found the target, the connect is tried again within its timeout.
+   */
+  @Test
+  void aTargetDom0HasNotFoundYetIsTriedAgainWithinTheConnectTimeout() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    FakeDom0.Script stillLooking = (argv, in, out, err) -> {
+      if (argv.size() > 3 && argv.get(3).equals("neighbour")) {
+        asked.incrementAndGet();
+        FakeDom0.print(out, argv.get(4) + " dev br0 INCOMPLETE\n");
+      }
+      return 0;
+    };
+    try (FakeDom0 fake = FakeDom0.start(stillLooking);
+         SshDom0 dom0 = SshDom0.connect(fake.settings());
+         MockWebServer server = new MockWebServer()) {
+      server.enqueue(new MockResponse.Builder().body("found").build());
+      Thread later = new Thread(() -> {
+        try {
+          Thread.sleep(1_500);
+          server.start(java.net.InetAddress.getByName("127.0.0.1"), port);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      later.start();
+      OkHttpClient http = HttpClients.throughDom0(dom0, Timeouts.of(1));
+      try (Response r = http.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/")
+          .build()).execute()) {
+        assertThat(r.body().string()).isEqualTo("found");
+      }
+      later.join();
+      assertThat(asked.get()).isPositive();
+    }
+  }
+
+  /** dom0 found the target only after the connect failed (a late ARP reply): tried once more. */
+  @Test
+  void aTargetFoundJustAfterTheConnectFailedIsTriedOnceMore() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    try (MockWebServer server = new MockWebServer()) {
+      server.enqueue(new MockResponse.Builder().body("found late").build());
+      FakeDom0.Script foundMeanwhile = (argv, in, out, err) -> {
+        if (argv.size() > 3 && argv.get(3).equals("neighbour")) {
+          if (!server.getStarted()) {
+            server.start(java.net.InetAddress.getByName("127.0.0.1"), port);
+          }
+          FakeDom0.print(out, argv.get(4) + " dev br0 lladdr 02:00:00:00:00:01 REACHABLE\n");
+        }
+        return 0;
+      };
+      try (FakeDom0 fake = FakeDom0.start(foundMeanwhile);
+           SshDom0 dom0 = SshDom0.connect(fake.settings())) {
+        OkHttpClient http = HttpClients.throughDom0(dom0, Timeouts.of(1));
+        try (Response r = http.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/")
+            .build()).execute()) {
+          assertThat(r.body().string()).isEqualTo("found late");
+        }
+      }
     }
   }
 
