@@ -41,11 +41,7 @@ class ForwardingTests {
   /** Before, a target dom0 could not reach was a socket closed at once: "unexpected end of stream". */
   @Test
   void aTargetDom0CannotReachFailsTheConnectSayingWhy() throws Exception {
-    int closed;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getByName("127.0.0.1"))) {
-      closed = s.getLocalPort(); // free again once closed: nothing listens there
-    }
+    int closed = freePort(); // nothing listens there (yet)
     // What a real dom0 says when asked again (its ARP entry, a second connect's error).
     FakeDom0.Script dom0Says = (argv, in, out, err) -> {
       if (argv.size() > 3 && argv.get(3).equals("neighbour")) {
@@ -87,11 +83,7 @@ class ForwardingTests {
    */
   @Test
   void aTargetDom0HasNotFoundYetIsTriedAgainWithinTheConnectTimeout() throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getByName("127.0.0.1"))) {
-      port = s.getLocalPort();
-    }
+    int port = freePort(); // nothing listens there (yet)
     java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
     FakeDom0.Script stillLooking = (argv, in, out, err) -> {
       if (argv.size() > 3 && argv.get(3).equals("neighbour")) {
@@ -126,11 +118,7 @@ class ForwardingTests {
   /** dom0 found the target only after the connect failed (a late ARP reply): tried once more. */
   @Test
   void aTargetFoundJustAfterTheConnectFailedIsTriedOnceMore() throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getByName("127.0.0.1"))) {
-      port = s.getLocalPort();
-    }
+    int port = freePort(); // nothing listens there (yet)
     try (MockWebServer server = new MockWebServer()) {
       server.enqueue(new MockResponse.Builder().body("found late").build());
       FakeDom0.Script foundMeanwhile = (argv, in, out, err) -> {
@@ -150,6 +138,14 @@ class ForwardingTests {
           assertThat(r.body().string()).isEqualTo("found late");
         }
       }
+    }
+  }
+
+  /** A port on 127.0.0.1 that was free a moment ago. */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
     }
   }
 
