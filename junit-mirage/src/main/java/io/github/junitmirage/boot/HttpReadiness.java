@@ -22,6 +22,8 @@ final class HttpReadiness {
           .atMost(timeout)
           .pollInterval(Duration.ofMillis(250))
           .pollInSameThread()
+          // a thread of the user's dying meanwhile is none of this wait's business
+          .dontCatchUncaughtExceptions()
           .failFast("console of " + u.domainName() + " closed", () -> u.transcript().hasEnded())
           .until(() -> answers(u, request, status, last));
     } catch (ConditionTimeoutException e) {

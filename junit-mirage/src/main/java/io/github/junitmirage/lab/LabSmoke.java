@@ -134,7 +134,7 @@ public final class LabSmoke {
   }
 
   /** A real MirageOS unikernel (PVH, DHCP), as fixtures/mirage/build-unikernels.sh builds www. */
-  static UnikernelSpec real(Path kernel) {
+  public static UnikernelSpec real(Path kernel) {
     return new UnikernelSpec("real", kernel, Optional.empty(), "pvh", 32, "br0", Optional.empty(),
         "", List.of(), Optional.empty(), Optional.empty(), 200, Duration.ofSeconds(120),
         Duration.ofSeconds(30), DestroyMode.ALWAYS, Set.of());

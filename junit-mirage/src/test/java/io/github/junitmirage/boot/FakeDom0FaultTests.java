@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Faults a real dom0 cannot easily produce, against {@link FakeDom0}: the connection dropped in
- * the middle of a boot, a hanging xl, garbage on the console and from xl list.
+ * the middle of a boot, a hanging xl, garbage on the console and from xl list. Each test has a
+ * fake dom0 of its own, so they run side by side.
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class FakeDom0FaultTests {
   private static final String LEASE =
       "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, routers: 10.0.0.1\r\n"
@@ -305,6 +307,50 @@ class FakeDom0FaultTests {
         .containsExactly("probe", cached, "www__rm_-rf_____id___x___q_.xen"));
     assertThat(xl.file(uploaded)).isEqualTo(Files.readAllBytes(kernel));
     assertThat(u.xlConfig()).contains("kernel = '" + uploaded + "'");
+    u.close();
+  }
+
+  /**
+   * Awaitility fails a wait when any thread of the JVM dies of an uncaught exception, unless told
+   * not to: a user's unrelated thread (or a test beside it, in a parallel suite) must not fail the
+   * HTTP readiness wait of a unikernel that answers.
+   */
+  @Test
+  void anotherThreadDyingDuringTheReadinessWaitIsNoneOfItsBusiness() throws Exception {
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      FakeDom0.print(out, LEASE);
+      Thread.sleep(60_000);
+    }));
+    session = open(1);
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    Thread bystander = new Thread(() -> {
+      throw new IllegalStateException("a bystander thread dies");
+    }, "bystander");
+    // The unikernel answers 503 twice, then 200; a bystander thread dies after the first answer.
+    okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder().addInterceptor(chain -> {
+      int n = asked.incrementAndGet();
+      if (n == 1) {
+        bystander.start();
+      }
+      if (n == 2) {
+        try {
+          bystander.join();
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException("waiting for the bystander");
+        }
+      }
+      return new okhttp3.Response.Builder().request(chain.request()).protocol(okhttp3.Protocol.HTTP_1_1)
+          .code(n < 3 ? 503 : 200).message(n < 3 ? "Service Unavailable" : "OK")
+          .body(okhttp3.ResponseBody.create("", null)).build();
+    }).build();
+    Path kernel = Files.createTempFile("fake-kernel-", ".xen");
+    Files.writeString(kernel, "not really a kernel");
+    UnikernelSpec spec = new UnikernelSpec("www", kernel, Optional.empty(), "pv", 64, "br0",
+        Optional.empty(), "", List.of(), Optional.empty(), Optional.of("/health"), 200,
+        Duration.ofSeconds(10), Duration.ofSeconds(10), DestroyMode.ALWAYS, Set.of());
+    RunningUnikernel u = UnikernelLauncher.launch(spec, session, http,
+        session.tag().domainName("www"), "02:00:00:00:00:01");
+    assertThat(asked.get()).isEqualTo(3);
     u.close();
   }
 

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A test JVM that boots one stand-in on the lab and then waits to be killed (used by
- * LeakPreventionIT). Arguments: ssh port, lab image folder.
+ * A test JVM that boots one real www on the lab and then waits to be killed (used by
+ * LeakPreventionIT). Arguments: ssh port, lab image folder, dom0 work folder, the www kernel.
  */
 public final class KillNineChild {
   private KillNineChild() {}
@@ -19,10 +19,10 @@ public final class KillNineChild {
     LabImage image = LabImage.open(Path.of(args[1]));
     Dom0Settings settings = new Dom0Settings("127.0.0.1", Integer.parseInt(args[0]), "root",
         image.file("ssh.key"), null, image.hostKey(), false, false,
-        io.github.junitmirage.lab.QemuXenLab.WORK_DIR, Duration.ofSeconds(20));
+        args[2], Duration.ofSeconds(20));
     Dom0Session session = Dom0Session.open(SshDom0.connect(settings), false, settings.workDir(),
         Timeouts.of(1).withWatchdogGrace(Duration.ofSeconds(10)));
-    RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.standIn(image), session,
+    RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.real(Path.of(args[3])), session,
         HttpClients.throughDom0(session.dom0(), session.timeouts()),
         session.tag().domainName("victim"), "02:00:00:00:01:01");
     System.out.println("READY " + u.domainName() + " " + session.tag());

@@ -18,12 +18,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * No domain is left behind: not when the test JVM is killed with SIGKILL (dom0's watchdog), not
  * from dead runs (the start-up sweep), and never at the cost of domains that are not ours or that
- * belong to a live run.
+ * belong to a live run. The tests run side by side; the two that prove the watchdog give their run
+ * a work folder of its own, where no other run's start-up sweep could do the watchdog's work.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class LeakPreventionIT {
   private static QemuXenLab lab;
   private static SshDom0 observer;
@@ -34,11 +39,12 @@ class LeakPreventionIT {
   static void bystanders() {
     lab = TestLab.shared();
     observer = lab.connect();
-    createRaw(observer, "notours");
     live = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, Timeouts.of(1));
-    liveDomain = UnikernelLauncher.launch(LabSmoke.standIn(lab.image()), live,
+    // (its launch puts www.xen into the shared image cache, where createRaw finds it)
+    liveDomain = UnikernelLauncher.launch(www(), live,
         HttpClients.throughDom0(live.dom0(), live.timeouts()), live.tag().domainName("bystander"),
         "02:00:00:00:02:01");
+    createRaw(observer, "notours");
   }
 
   @AfterAll
@@ -52,7 +58,8 @@ class LeakPreventionIT {
   void killedJvmLeavesNoDomainBehind() throws Exception {
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), KillNineChild.class.getName(),
-        Integer.toString(lab.sshPort()), lab.image().dir().toString())
+        Integer.toString(lab.sshPort()), lab.image().dir().toString(), ownFolder("killed"),
+        TestLab.unikernel("www.xen").toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     String ready = out.readLine();
@@ -77,7 +84,7 @@ class LeakPreventionIT {
     // The watchdog looks again 2 and 5 s later (an xl create may still have been building).
     org.awaitility.Awaitility.await("run folder of the killed run removed")
         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-        .until(() -> observer.exec(List.of("test", "-e", QemuXenLab.WORK_DIR + "/runs/" + tag),
+        .until(() -> observer.exec(List.of("test", "-e", QemuXenLab.WORK_DIR + "-killed/runs/" + tag),
             Duration.ofSeconds(30)).exitStatus() == 1);
   }
 
@@ -88,9 +95,9 @@ class LeakPreventionIT {
         io.github.junitmirage.dom0.SilentRelay.to(lab.sshPort())) {
       io.github.junitmirage.dom0.Dom0Settings s = lab.settings().with(relay.port(),
           Duration.ofSeconds(1));
-      Dom0Session cut = Dom0Session.open(SshDom0.connect(s), false, QemuXenLab.WORK_DIR,
+      Dom0Session cut = Dom0Session.open(SshDom0.connect(s), false, ownFolder("cut"),
           Timeouts.of(1).withWatchdogGrace(grace));
-      RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.standIn(lab.image()), cut,
+      RunningUnikernel u = UnikernelLauncher.launch(www(), cut,
           HttpClients.throughDom0(cut.dom0(), cut.timeouts()), cut.tag().domainName("cutoff"),
           "02:00:00:00:02:04");
       assertThat(domains()).contains(u.domainName());
@@ -130,6 +137,7 @@ class LeakPreventionIT {
   }
 
   @Test
+  @ResourceLock(TestLab.MIRAGE_WORK_FOLDER)
   void twoUsersWithTheirOwnWorkFoldersLeaveEachOthersRunsAlone() {
     // A second dom0 user, as on a shared dom0: mirage, xl through sudo only, its default folder.
     io.github.junitmirage.dom0.Dom0Settings root = lab.settings();
@@ -145,10 +153,10 @@ class LeakPreventionIT {
       String dead = "stale-jm0123456780";
       mirageRun.exec(List.of("mkdir", "-p", deadRun)).orThrow("mkdir");
       mirageRun.exec(List.of("touch", deadRun + "/lock")).orThrow("touch");
-      createRaw(observer, mirageRun.dom0(), sudoXl, dead, deadRun + "/" + dead + ".xl");
+      createRaw(mirageRun.dom0(), sudoXl, dead, deadRun + "/" + dead + ".xl");
       String mirageLive = mirageRun.tag().domainName("mine");
       // recorded in mirageRun's folder, as junit-mirage records what it creates
-      createRaw(observer, mirageRun.dom0(), sudoXl, mirageLive, mirageRun.configPath(mirageLive));
+      createRaw(mirageRun.dom0(), sudoXl, mirageLive, mirageRun.configPath(mirageLive));
 
       // root's next run sweeps its own folder only: mirage's live and dead runs stay.
       try (Dom0Session rootRun = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR,
@@ -186,10 +194,10 @@ class LeakPreventionIT {
   void staleDomainOfTheSameNameDoesNotMakeCreateFail() {
     String name = live.tag().domainName("again");
     // The run's own leftover of that name, as a domain kept by an earlier failure would be.
-    UnikernelLauncher.launch(LabSmoke.standIn(lab.image()), live,
+    UnikernelLauncher.launch(www(), live,
         HttpClients.throughDom0(live.dom0(), live.timeouts()), name, "02:00:00:00:02:03");
     assertThat(domains()).contains(name);
-    RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.standIn(lab.image()), live,
+    RunningUnikernel u = UnikernelLauncher.launch(www(), live,
         HttpClients.throughDom0(live.dom0(), live.timeouts()), name, "02:00:00:00:02:02");
     try {
       assertThat(u.isRunning()).isTrue();
@@ -200,31 +208,46 @@ class LeakPreventionIT {
     assertThat(domains()).doesNotContain(name);
   }
 
+  /** The project's real MirageOS www. */
+  private static UnikernelSpec www() {
+    return LabSmoke.real(TestLab.unikernel("www.xen"));
+  }
+
+  /**
+   * A root work folder of its own (created empty, mode 700), its image cache hard-linked from the
+   * shared folder's so nothing is uploaded again.
+   */
+  private static String ownFolder(String name) {
+    String folder = QemuXenLab.WORK_DIR + "-" + name;
+    observer.exec(List.of("sh", "-c", "rm -rf \"$1\" && mkdir -m 700 \"$1\" && cp -al \"$2/images\" \"$1/images\"",
+        "sh", folder, QemuXenLab.WORK_DIR), Duration.ofSeconds(30)).orThrow("seeding " + folder);
+    return folder;
+  }
+
   private static List<String> domains() {
     String list = observer.exec(List.of("xl", "list"), Duration.ofSeconds(30)).orThrow("xl list").stdout();
     return list.lines().skip(1).map(l -> l.split("\\s+")[0]).toList();
   }
 
-  /** A domain created behind junit-mirage's back with plain xl, running the silent stand-in. */
+  /**
+   * A domain created behind junit-mirage's back with plain xl: the real www from the shared image
+   * cache, hanging silently before its network (no vif).
+   */
   static void createRaw(Dom0 dom0, String name) {
     createRaw(dom0, name, "/tmp/" + name + ".xl");
   }
 
   static void createRaw(Dom0 dom0, String name, String configPath) {
-    createRaw(dom0, dom0, List.of("xl"), name, configPath);
+    createRaw(dom0, List.of("xl"), name, configPath);
   }
 
-  /**
-   * The same as any dom0 user: {@code root} finds the lab's cached stand-in images, {@code as}
-   * writes the config and runs {@code xl} (for example {@code sudo -n xl}).
-   */
-  static void createRaw(Dom0 root, Dom0 as, List<String> xl, String name, String configPath) {
-    String images = QemuXenLab.WORK_DIR + "/images";
-    String config = "name = '" + name + "'\ntype = 'pv'\nmemory = 96\nkernel = '"
-        + root.exec(List.of("sh", "-c", "ls " + images + "/*/standin-vmlinux"), Duration.ofSeconds(30)).stdout().strip()
-        + "'\nramdisk = '"
-        + root.exec(List.of("sh", "-c", "ls " + images + "/*/standin-initrd.img"), Duration.ofSeconds(30)).stdout().strip()
-        + "'\ncmdline = 'console=hvc0 quiet mirage.behaviour=hang'\n";
+  /** The same as any dom0 user: {@code as} writes the config and runs {@code xl} (for example
+   * {@code sudo -n xl}). */
+  static void createRaw(Dom0 as, List<String> xl, String name, String configPath) {
+    Path www = TestLab.unikernel("www.xen");
+    String config = "name = '" + name + "'\ntype = 'pvh'\nmemory = 32\nkernel = '"
+        + QemuXenLab.WORK_DIR + "/images/" + Hashing.sha256(www) + "/" + www.getFileName()
+        + "'\ncmdline = '--fault=hang'\n";
     byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
     as.upload(new ByteArrayInputStream(bytes), bytes.length, Hashing.sha256(bytes), configPath,
         Duration.ofSeconds(30));

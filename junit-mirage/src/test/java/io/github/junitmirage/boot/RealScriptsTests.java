@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
 /**
  * junit-mirage's dom0 scripts (work folder set-up, upload, sweep, watchdog) run for real in
  * {@code /bin/sh} against a strict fake {@code xl} ({@link ShellDom0}): each protection is shown
- * by a test that fails when the script is replaced by a no-op.
+ * by a test that fails when the script is replaced by a no-op. Each test has a fake dom0 of its
+ * own, so they run side by side (most of their time is the watchdog's grace).
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class RealScriptsTests {
   private static final String CONSOLE = "Solo5: Bindings version v0.8.0\r\n"
       + "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Lease obtained! IP: 10.0.0.7, "
@@ -159,10 +161,14 @@ class RealScriptsTests {
         .pollInterval(Duration.ofMillis(100)).until(() -> shell.domains().isEmpty());
   }
 
-  /** The shells running watchdog.sh for this test (on the fake dom0, children of this JVM). */
-  private static List<ProcessHandle> watchdogs() {
+  /**
+   * The shells running watchdog.sh for this test (on its fake dom0, children of this JVM; the tests
+   * beside it have work folders of their own).
+   */
+  private List<ProcessHandle> watchdogs() {
     return ProcessHandle.current().descendants()
-        .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("run watchdog"))
+        .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("run watchdog")
+            && p.info().commandLine().orElse("").contains(work + "/runs/"))
         .toList();
   }
 

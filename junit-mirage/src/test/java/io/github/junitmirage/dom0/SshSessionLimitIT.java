@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * the channel over the limit and keeps the connection (MINA, behind FakeDom0, ends the whole
  * session instead, so only a real sshd shows this).
  */
+@org.junit.jupiter.api.parallel.Isolated("it reloads the shared lab's sshd with a low MaxSessions")
 class SshSessionLimitIT {
   private static final String DROP_IN = "/etc/ssh/sshd_config.d/00-junit-mirage-test.conf";
   private static final Duration WAIT = Duration.ofSeconds(60);

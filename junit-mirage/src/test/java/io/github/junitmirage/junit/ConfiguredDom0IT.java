@@ -24,6 +24,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 class ConfiguredDom0IT {
 
   @Test
+  @org.junit.jupiter.api.parallel.ResourceLock(TestLab.MIRAGE_WORK_FOLDER)
   void mirageUserWithSudoAndKnownHosts() throws IOException {
     QemuXenLab lab = TestLab.shared();
     Path knownHosts = Files.createTempFile("known_hosts", "");

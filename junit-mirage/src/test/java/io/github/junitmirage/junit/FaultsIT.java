@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -26,8 +28,10 @@ import org.junit.platform.testkit.engine.EventType;
  * --fault}), Solo5's own Xen test guests, and real xl failures; the stand-in only for the Mini-OS
  * era's kernel panic. Each fixture runs through the Jupiter engine; the failure must be the
  * specific type with a diagnosis, and no domain may be left behind. How soon each failure follows
- * its cause is printed (FAULT lines) for docs/FAULTS.md, not asserted.
+ * its cause is printed (FAULT lines) for docs/FAULTS.md, not asserted. The faults run side by
+ * side (each is mostly waiting for the lab), each checking its own domains only.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FaultsIT {
   private static final String LAB = "${lab}/standin-vmlinux";
   private static final String INITRD = "${lab}/standin-initrd.img";
@@ -45,15 +49,22 @@ class FaultsIT {
     observer.close();
   }
 
-  /** The runs of this class: the lab is shared with every JVM that uses it, their domains too. */
-  private static final java.util.Set<String> TAGS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * The runs of this test: the lab is shared with the other faults running beside it and with
+   * every JVM that uses it, their domains too.
+   */
+  private final java.util.Set<String> tags = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @AfterEach
   void noDomainLeftBehind() {
     String list = observer.exec(List.of("xl", "list"), Duration.ofSeconds(30)).stdout();
-    assertThat(TAGS).isNotEmpty();
+    assertThat(tags).as("runs of this test").isNotEmpty();
     assertThat(list.strip().lines().skip(1)).as(list)
-        .noneMatch(l -> TAGS.stream().anyMatch(t -> l.split("\\s+")[0].endsWith("-" + t)));
+        .noneMatch(l -> tags.stream().anyMatch(t -> l.split("\\s+")[0].endsWith("-" + t)));
+  }
+
+  private void ranIn(String domainName) {
+    tags.add(domainName.substring(domainName.lastIndexOf('-') + 1));
   }
 
   @Test
@@ -202,6 +213,7 @@ class FaultsIT {
   void crashAfterBootIsSeenByTheTest() {
     EngineExecutionResults results = engine(CrashLaterTestCase.class);
     assertThat(results.testEvents().failed().list()).isEmpty();
+    ranIn(CrashLaterTestCase.domainName);
     assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
   }
 
@@ -212,6 +224,7 @@ class FaultsIT {
     java.nio.file.Files.write(copy, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
     long t0 = System.nanoTime();
     assertThat(uploadRun(copy).testEvents().failed().list()).isEmpty();
+    ranIn(UploadTestCase.domainName);
     long uploaded = System.nanoTime() - t0;
     String kernel = UploadTestCase.kernelOnDom0;
     assertThat(kernel).matches("/var/lib/junit-mirage/images/[0-9a-f]{64}/www.xen");
@@ -220,6 +233,7 @@ class FaultsIT {
     try {
       long t1 = System.nanoTime();
       assertThat(uploadRun(copy).testEvents().failed().list()).isEmpty();
+      ranIn(UploadTestCase.domainName);
       assertThat(UploadTestCase.kernelOnDom0).isEqualTo(kernel);
       // Not written again: an upload lands as a new file renamed over the old one.
       assertThat(observer.exec(List.of("stat", "-c", "%i", kernel), Duration.ofSeconds(30))
@@ -257,7 +271,7 @@ class FaultsIT {
         .selectors(selectClass(testCase)).execute();
   }
 
-  private static Failure run(Class<?> testCase) {
+  private Failure run(Class<?> testCase) {
     long t0 = System.nanoTime();
     EngineExecutionResults results = engine(testCase);
     Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
@@ -274,7 +288,7 @@ class FaultsIT {
         .filter(t -> t.matches("jm[0-9a-f]{10}")).findFirst()
         .orElse(String.valueOf(error.getMessage()).replaceAll("(?s)^\\D*?-(jm[0-9a-f]{10}).*", "$1"));
     if (tag.matches("jm[0-9a-f]{10}")) {
-      TAGS.add(tag);
+      tags.add(tag);
     }
     return new Failure(error, published, elapsed, tag);
   }
@@ -289,8 +303,11 @@ class FaultsIT {
 
   @MirageUnikernel(name = "later", kernel = WWW, cmdline = "--fault=raise --fault-after=8")
   static class CrashLaterTestCase {
+    static volatile String domainName;
+
     @Test
     void test(Unikernel u) {
+      domainName = u.domainName();
       assertThat(u.isRunning()).isTrue();
       org.awaitility.Awaitility.await("crash of " + u.domainName()).atMost(Duration.ofSeconds(40))
           .pollInterval(Duration.ofMillis(500))
@@ -303,9 +320,11 @@ class FaultsIT {
   @MirageUnikernel(name = "upload", kernel = "${uploaded.kernel}")
   static class UploadTestCase {
     static volatile String kernelOnDom0;
+    static volatile String domainName;
 
     @Test
     void test(Unikernel u) {
+      domainName = u.domainName();
       kernelOnDom0 = u.xlConfig().lines().filter(l -> l.startsWith("kernel = "))
           .findFirst().orElseThrow().replaceAll("kernel = '(.*)'", "$1");
     }

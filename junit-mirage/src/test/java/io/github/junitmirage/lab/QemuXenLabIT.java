@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The lab's own failure modes: too slow a boot, and the JVM that started it dying. */
+@org.junit.jupiter.api.parallel.ResourceLock(TestLab.PRIVATE_LAB)
 class QemuXenLabIT {
 
   @Test
