@@ -21,8 +21,9 @@ public interface Dom0 extends AutoCloseable {
   RemoteProcess start(List<String> command);
 
   /**
-   * Writes a file on dom0: to {@code <path>.part} first, renamed only once its size and SHA-256
-   * on dom0 match, so a cut connection never leaves a truncated file that later runs trust.
+   * Writes a file on dom0: to a part file of its own ({@code <path>.part.<pid>}) first, renamed
+   * only once its size and SHA-256 on dom0 match, so a cut connection never leaves a truncated
+   * file that later runs trust, and two uploads of one path side by side both succeed.
    */
   void upload(InputStream content, long size, String sha256, String remotePath, Duration timeout);
 

@@ -139,15 +139,22 @@ public final class SshDom0 implements Dom0 {
         timeout).orThrow("writing " + remotePath);
   }
 
-  private static final String UPLOAD = "cat >\"$1.part\" || exit 1\n"
-      + "got=$(stat -c %s \"$1.part\")\n"
+  /**
+   * Each upload writes a part file of its own (the shell's pid on dom0): two runs uploading the
+   * same kernel side by side each rename a whole, checked copy into place, and neither finds its
+   * part file gone or written into by the other.
+   */
+  private static final String UPLOAD = "part=\"$1.part.$$\"\n"
+      + "trap 'rm -f \"$part\"' EXIT\n"
+      + "cat >\"$part\" || exit 1\n"
+      + "got=$(stat -c %s \"$part\")\n"
       + "if [ \"$got\" != \"$2\" ]; then\n"
-      + "  echo \"received $got of $2 bytes\" >&2; rm -f \"$1.part\"; exit 4\n"
+      + "  echo \"received $got of $2 bytes\" >&2; exit 4\n"
       + "fi\n"
-      + "if ! echo \"$3  $1.part\" | sha256sum -c --status; then\n"
-      + "  echo \"SHA-256 differs from $3\" >&2; rm -f \"$1.part\"; exit 4\n"
+      + "if ! echo \"$3  $part\" | sha256sum -c --status; then\n"
+      + "  echo \"SHA-256 differs from $3\" >&2; exit 4\n"
       + "fi\n"
-      + "mv -f \"$1.part\" \"$1\"\n";
+      + "mv -f \"$part\" \"$1\"\n";
 
   /**
    * {@inheritDoc}

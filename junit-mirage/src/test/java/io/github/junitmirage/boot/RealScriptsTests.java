@@ -267,11 +267,62 @@ class RealScriptsTests {
         Duration.ofSeconds(10)))
         .hasMessageContaining("SHA-256 differs");
     assertThat(Path.of(target)).doesNotExist();
-    assertThat(Path.of(target + ".part")).doesNotExist();
+    assertThat(partFiles(target)).isEmpty();
 
     dom0.upload(new ByteArrayInputStream(kernel), 10, Hashing.sha256(kernel), target,
         Duration.ofSeconds(10));
     assertThat(Path.of(target)).hasBinaryContent(kernel);
+  }
+
+  /**
+   * Two runs upload the same kernel to the same cache path at once (parallel test classes, or two
+   * test JVMs): the one that started first is still writing when the other renames its copy into
+   * place. Both succeed. (With one shared part file the first found it gone: "received  of".)
+   */
+  @Test
+  void twoUploadsOfOneKernelSideBySideBothSucceed() throws Exception {
+    Files.createDirectories(Path.of(work));
+    Dom0 first = SshDom0.connect(fake.settings(work));
+    Dom0 second = SshDom0.connect(fake.settings(work));
+    open.add(first);
+    open.add(second);
+    byte[] kernel = "0123456789".getBytes(StandardCharsets.UTF_8);
+    String target = work + "/www.xen";
+    java.util.concurrent.CountDownLatch secondDone = new java.util.concurrent.CountDownLatch(1);
+    // Half the kernel, then nothing until the second upload is done.
+    java.io.InputStream slow = new java.io.SequenceInputStream(
+        new ByteArrayInputStream(kernel, 0, 5), new java.io.InputStream() {
+          private final java.io.InputStream rest = new ByteArrayInputStream(kernel, 5, 5);
+
+          @Override
+          public int read() throws java.io.IOException {
+            try {
+              secondDone.await();
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            return rest.read();
+          }
+        });
+    java.util.concurrent.CompletableFuture<Void> firstUpload = java.util.concurrent.CompletableFuture
+        .runAsync(() -> first.upload(slow, 10, Hashing.sha256(kernel), target, Duration.ofSeconds(30)));
+    await("the first upload's half on dom0").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> partFiles(target).stream().anyMatch(p -> p.toFile().length() == 5));
+    second.upload(new ByteArrayInputStream(kernel), 10, Hashing.sha256(kernel), target,
+        Duration.ofSeconds(30));
+    secondDone.countDown();
+    firstUpload.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(Path.of(target)).hasBinaryContent(kernel);
+    assertThat(partFiles(target)).isEmpty();
+  }
+
+  private static List<Path> partFiles(String target) throws java.io.IOException {
+    Path file = Path.of(target);
+    try (java.util.stream.Stream<Path> s = Files.list(file.getParent())) {
+      return s.filter(p -> p.getFileName().toString().startsWith(file.getFileName() + ".part"))
+          .toList();
+    }
   }
 
   private void deadRun(Path runs, String tag, String domain, boolean kept) throws Exception {
