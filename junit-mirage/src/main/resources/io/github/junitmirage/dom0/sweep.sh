@@ -1,7 +1,8 @@
 # junit-mirage start-up sweep: $1 = work folder, $2 = this run's tag, then the xl command.
 # A run is alive while its watchdog holds the lock on its folder (flock). For each dead run of this
 # work folder, destroys the domains it recorded (one <name>.xl config per domain it created) that
-# it did not mark as kept, and removes the folder. Never touches a name it did not create, another
+# it did not mark as kept, and removes the folder (kept while one of them could not be destroyed).
+# Never touches a name it did not create, another
 # work folder or a live run; what it cannot remove it reports and leaves. Prints one line each.
 work=$1; self=$2; shift 2
 for dir in "$work"/runs/jm*; do
@@ -14,15 +15,20 @@ for dir in "$work"/runs/jm*; do
   elif ! flock -n "$dir/lock" true 2>/dev/null; then
     continue
   fi
+  failed=
   for config in "$dir"/*.xl; do
     [ -f "$config" ] || continue
     d=${config##*/}; d=${d%.xl}
     grep -qxF "$d" "$dir/keep" 2>/dev/null && continue
     if "$@" list "$d" >/dev/null 2>&1; then
-      "$@" destroy "$d" >/dev/null 2>&1 && echo "destroyed $d" || echo "could not destroy $d"
+      if "$@" destroy "$d" >/dev/null 2>&1; then echo "destroyed $d"; else
+        echo "could not destroy $d (its record stays for the next sweep)"; failed=1
+      fi
     fi
   done
   [ -s "$dir/keep" ] && continue
+  # Without its record a domain it could not destroy would be nobody's: the next sweep tries again.
+  [ -n "$failed" ] && continue
   rm -rf "$dir" 2>/dev/null || echo "could not remove $dir"
 done
 # The image cache (images/<sha256>/, touched on every use): beyond the newest 16, what has not

@@ -233,6 +233,23 @@ class RealScriptsTests {
     assertThat(Path.of(live.runDir())).exists();
   }
 
+  /** A domain the sweep could not destroy keeps its record, so a later sweep tries again. */
+  @Test
+  void aDeadRunsDomainThatWouldNotGoIsTriedAgainByTheNextSweep() throws Exception {
+    Path runs = Files.createDirectories(Path.of(work, "runs"));
+    deadRun(runs, "jm0123456789", "stuck-jm0123456789", false);
+    shell.stuck("stuck-jm0123456789", true);
+
+    session(); // its sweep: xl destroy fails
+    assertThat(shell.domains()).contains("stuck-jm0123456789");
+    assertThat(runs.resolve("jm0123456789").resolve("stuck-jm0123456789.xl")).exists();
+
+    shell.stuck("stuck-jm0123456789", false);
+    session(); // the next run's sweep
+    assertThat(shell.domains()).doesNotContain("stuck-jm0123456789");
+    assertThat(runs.resolve("jm0123456789")).doesNotExist();
+  }
+
   @Test
   void aWorkFolderOthersCanWriteToIsRefused() throws Exception {
     Path dir = Files.createDirectories(Path.of(work));

@@ -53,6 +53,7 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
           cat "$state/domains/$2" ;;
         destroy)
           [ -f "$state/domains/$2" ] || { echo "$2 is an invalid domain identifier (rc=-6)" >&2; exit 1; }
+          [ -f "$state/stuck/$2" ] && { echo "libxl: error: Domain $2:Destruction of domain failed" >&2; exit 1; }
           rm -f "$state/domains/$2" ;;
         *) echo "fake xl: unknown command: $*" >&2; exit 2 ;;
       esac
@@ -123,6 +124,16 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
   /** Creates a domain behind junit-mirage's back, as another run or an operator would. */
   public void createDomain(String name) throws IOException {
     Files.writeString(state.resolve("domains").resolve(name), "99\n");
+  }
+
+  /** Whether xl destroy fails for this domain (as libxl does on a hung backend). */
+  public void stuck(String name, boolean stuck) throws IOException {
+    Path marker = Files.createDirectories(state.resolve("stuck")).resolve(name);
+    if (stuck) {
+      Files.writeString(marker, "");
+    } else {
+      Files.deleteIfExists(marker);
+    }
   }
 
   @Override
