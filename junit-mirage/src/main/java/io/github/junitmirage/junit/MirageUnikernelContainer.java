@@ -21,7 +21,7 @@ import org.testcontainers.lifecycle.Startable;
  *
  * <pre>
  * try (MirageUnikernelContainer www = new MirageUnikernelContainer("www", Path.of("dist/www.xen"))
- *     .withCmdline("--ipv4=192.168.56.20/24")) {
+ *     .withCmdline("--ipv4=192.168.56.254/24")) {
  *   www.start();
  *   Request home = new Request.Builder().url(www.unikernel().baseUrl()).build();
  *   ...

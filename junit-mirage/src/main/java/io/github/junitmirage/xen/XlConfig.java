@@ -15,7 +15,7 @@ import java.util.Set;
  * kernel = '/tmp/junit-mirage/images/3f2a.../kernel'
  * memory = 128
  * vif = [ 'mac=02:16:3e:12:34:56,bridge=br0' ]
- * cmdline = '--ipv4=192.168.56.20/24'
+ * cmdline = '--ipv4=192.168.56.254/24'
  * on_crash = 'preserve'
  * on_reboot = 'preserve'
  * </pre>
