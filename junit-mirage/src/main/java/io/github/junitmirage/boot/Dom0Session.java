@@ -54,20 +54,30 @@ public final class Dom0Session implements AutoCloseable {
     RunTag tag = RunTag.random();
     XlCommands xl = new XlCommands(sudo);
     Duration t = timeouts.command();
-    ExecResult prepared = dom0.exec(List.of("sh", "-c", Scripts.PREPARE, "prepare", workDir,
-        tag.value()), t);
-    if (prepared.exitStatus() == 3) {
+    // Work folder, xl check and the sweep of dead runs in one round trip (open.sh).
+    List<String> open = new ArrayList<>(List.of("sh", "-c", Scripts.OPEN, "open", workDir,
+        tag.value(), Long.toString(Math.max(1, (t.toMillis() + 999) / 1000))));
+    open.addAll(xl.xlCommand());
+    ExecResult opened = dom0.exec(open, t.multipliedBy(3));
+    if (opened.exitStatus() == 3) {
       throw new Dom0CommandException("refusing the work folder on dom0 " + dom0.describe() + ": "
-          + prepared.stderr().strip() + "; whoever can write there can change a config between its "
+          + opened.stderr().strip() + "; whoever can write there can change a config between its "
           + "upload and xl create. Remove it, or set junit.mirage.dom0.workDir to a folder of "
-          + "your own", prepared);
+          + "your own", opened);
     }
-    prepared.orThrow("creating the work folder " + workDir);
-    checkXl(dom0, xl, t);
-    List<String> sweep = new ArrayList<>(List.of("sh", "-c", Scripts.SWEEP, "sweep", workDir,
-        tag.value()));
-    sweep.addAll(xl.xlCommand());
-    String swept = dom0.exec(sweep, t.multipliedBy(3)).orThrow("sweeping dead runs").stdout();
+    if (opened.exitStatus() == 4) {
+      String why = XlErrors.diagnose(opened.stderr()).orElse("xl list failed");
+      throw new Dom0CommandException("cannot use xl on dom0 " + dom0.describe() + ": " + why
+          + "\n  command: " + String.join(" ", xl.list()) + "\n  stderr: " + opened.stderr().strip(),
+          opened);
+    }
+    if (opened.exitStatus() == 5) {
+      throw new Dom0CommandException("cannot use xl on dom0 " + dom0.describe() + ": xl list did "
+          + "not answer within " + t + " (a hung xenstored or toolstack?)\n  command: "
+          + String.join(" ", xl.list()), opened);
+    }
+    String swept = opened.orThrow("preparing the work folder " + workDir + " and sweeping dead runs")
+        .stdout();
     if (!swept.isBlank()) {
       LOG.log(System.Logger.Level.WARNING, "domains of dead runs on dom0 " + dom0.describe()
           + ":\n" + swept.strip());
@@ -78,15 +88,6 @@ public final class Dom0Session implements AutoCloseable {
     LOG.log(System.Logger.Level.INFO, "run " + tag + " on dom0 " + dom0.describe() + " ready in "
         + (System.nanoTime() - t0) / 1_000_000 + " ms");
     return session;
-  }
-
-  private static void checkXl(Dom0 dom0, XlCommands xl, Duration t) {
-    ExecResult r = dom0.exec(xl.list(), t);
-    if (!r.succeeded()) {
-      String why = XlErrors.diagnose(r.stderr() + r.stdout()).orElse("xl list failed");
-      throw new Dom0CommandException("cannot use xl on dom0 " + dom0.describe() + ": " + why
-          + "\n  command: " + String.join(" ", xl.list()) + "\n  stderr: " + r.stderr().strip(), r);
-    }
   }
 
   public Dom0 dom0() {
@@ -124,17 +125,12 @@ public final class Dom0Session implements AutoCloseable {
     }
     String dir = workDir + "/images/" + sum;
     String remote = dir + "/" + name;
-    // Present: mark it used (the cache's LRU order). Absent: make its folder, for the upload.
-    ExecResult probe = dom0.exec(List.of("sh", "-c", "if [ -f \"$1/$2\" ]; then touch \"$1\"; "
-        + "echo present; else mkdir -p \"$1\"; fi", "probe", dir, name), timeouts.command())
-        .orThrow("looking for " + remote);
-    if (!probe.stdout().contains("present")) {
-      try (InputStream in = Files.newInputStream(local)) {
-        dom0.upload(in, Files.size(local), sum, remote, timeouts.upload());
-      } catch (IOException e) {
-        throw new io.github.junitmirage.MirageException("cannot read " + local + ": "
-            + e.getMessage(), e);
-      }
+    // Present: marked used (the cache's LRU order). Absent: uploaded, in the same round trip.
+    try (InputStream in = Files.newInputStream(local)) {
+      dom0.place(in, Files.size(local), sum, dir, name, timeouts.upload());
+    } catch (IOException e) {
+      throw new io.github.junitmirage.MirageException("cannot read " + local + ": "
+          + e.getMessage(), e);
     }
     placed.put(sum + "/" + name, remote);
     return remote;

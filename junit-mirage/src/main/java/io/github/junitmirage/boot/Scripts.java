@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** The shell scripts junit-mirage runs on dom0, passed as one argument of {@code sh -c}. */
 final class Scripts {
   static final String WATCHDOG = load("watchdog.sh");
-  static final String SWEEP = load("sweep.sh");
-  static final String PREPARE = load("prepare.sh");
+  static final String OPEN = load("open.sh");
   static final String CREATE = load("create.sh");
 
   private Scripts() {}

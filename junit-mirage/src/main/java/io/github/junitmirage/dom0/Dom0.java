@@ -28,6 +28,17 @@ public interface Dom0 extends AutoCloseable {
   void upload(InputStream content, long size, String sha256, String remotePath, Duration timeout);
 
   /**
+   * Puts content into a content-addressed folder on dom0 unless it is there already, in one round
+   * trip either way: dom0 says whether it has {@code <dir>/<name>} (and marks it used) or asks for
+   * the bytes, written as {@link #upload} writes them. One upload of a folder at a time: a run that
+   * finds another one uploading the same content waits for it, then finds it there.
+   *
+   * @return whether the bytes were sent (false: dom0 had them)
+   */
+  boolean place(InputStream content, long size, String sha256, String dir, String name,
+      Duration timeout);
+
+  /**
    * Carries a local socket's bytes to {@code target} and back through dom0: the only way tests
    * reach addresses on dom0's bridges (this machine never sends them a packet). Returns once
    * dom0 has connected to the target; throws a {@link java.net.ConnectException} saying why when

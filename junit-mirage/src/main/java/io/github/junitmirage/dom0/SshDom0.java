@@ -139,6 +139,62 @@ public final class SshDom0 implements Dom0 {
         timeout).orThrow("writing " + remotePath);
   }
 
+  @Override
+  public boolean place(InputStream content, long size, String sha256, String dir, String name,
+      Duration timeout) {
+    List<String> command = List.of("sh", "-c", PLACE + UPLOAD, "place", dir, name, Long.toString(size),
+        sha256, Long.toString(Math.max(1, timeout.toSeconds())));
+    Deadline deadline = Deadline.after(timeout);
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    InputStream[] stdout = new InputStream[1];
+    java.io.OutputStream[] stdin = new java.io.OutputStream[1];
+    long cap = Math.min(deadline.remainingMillisAtLeast(1), settings.silenceLimit().toMillis());
+    ChannelExec channel = openExec(command, Duration.ofMillis(cap), c -> {
+      c.setErrStream(stderr, true);
+      stdout[0] = c.getInputStream();
+      stdin[0] = c.getOutputStream();
+    });
+    String what = "placing " + dir + "/" + name + " on dom0 " + describe();
+    try {
+      String answer = StreamReading.readLine(stdout[0], channel::isClosed, deadline);
+      boolean send = answer.equals("send");
+      if (send) {
+        content.transferTo(stdin[0]);
+        stdin[0].close(); // EOF: the script checks size and SHA-256, then renames
+      } else if (!answer.equals("present")) {
+        throw new Dom0CommandException(what + " failed: dom0 answered '" + answer + "' (exit status "
+            + channel.getExitStatus() + ")\n  stderr: " + stderr.toString(StandardCharsets.UTF_8)
+            .strip(), null);
+      }
+      StreamReading.readUntilClosed(stdout[0], channel::isClosed, deadline);
+      if (!channel.isClosed()) {
+        throw new Dom0CommandException(what + " did not finish within " + timeout
+            + "\n  stderr so far: " + stderr.toString(StandardCharsets.UTF_8).strip(), null);
+      }
+      if (channel.getExitStatus() != 0) {
+        throw new Dom0CommandException(what + " failed (exit status " + channel.getExitStatus()
+            + ")\n  stderr: " + stderr.toString(StandardCharsets.UTF_8).strip(), null);
+      }
+      return send;
+    } catch (IOException e) {
+      throw lost(what, e);
+    } finally {
+      channel.disconnect();
+      release(channel);
+    }
+  }
+
+  /**
+   * One upload of a content at a time ({@code flock} on the folder's lock file, waited for up to
+   * the upload timeout): a run that finds another one uploading it waits, then finds it there.
+   */
+  private static final String PLACE = "mkdir -p \"$1\" || exit 1\n"
+      + "exec 9>>\"$1/.lock\"\n"
+      + "flock -w \"$5\" 9 || { echo \"another upload of $1 held its lock for $5 s\" >&2; exit 1; }\n"
+      + "if [ -f \"$1/$2\" ]; then touch \"$1\"; echo present; exit 0; fi\n"
+      + "echo send\n"
+      + "set -- \"$1/$2\" \"$3\" \"$4\"\n";
+
   /**
    * Each upload writes a part file of its own (the shell's pid on dom0): two runs uploading the
    * same kernel side by side each rename a whole, checked copy into place, and neither finds its

@@ -34,6 +34,29 @@ final class StreamReading {
     return out.toByteArray();
   }
 
+  /**
+   * Reads one line (without its newline) as it arrives; what came before the channel closed or the
+   * deadline passed if no newline came.
+   */
+  static String readLine(InputStream in, BooleanSupplier closed, Deadline deadline)
+      throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    while (!deadline.expired()) {
+      if (in.available() > 0) {
+        int b = in.read();
+        if (b < 0 || b == '\n') {
+          break;
+        }
+        line.write(b);
+      } else if (closed.getAsBoolean() && in.available() == 0) {
+        break;
+      } else {
+        Sleeping.sleep(5);
+      }
+    }
+    return line.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private static void drain(InputStream in, ByteArrayOutputStream out, byte[] buffer)
       throws IOException {
     int n;

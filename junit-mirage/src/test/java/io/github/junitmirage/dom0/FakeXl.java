@@ -55,9 +55,13 @@ public class FakeXl implements FakeDom0.Script {
         String role = argv.get(3);
         if (role.equals("upload")) {
           files.put(argv.get(4), in.readAllBytes());
-        } else if (role.equals("probe")) {
-          if (files.containsKey(argv.get(4) + "/" + argv.get(5))) {
+        } else if (role.equals("place")) {
+          String file = argv.get(4) + "/" + argv.get(5);
+          if (files.containsKey(file)) {
             FakeDom0.print(out, "present\n");
+          } else {
+            FakeDom0.print(out, "send\n");
+            files.put(file, in.readAllBytes());
           }
         } else if (role.equals("create")) {
           // create.sh: $1 config path, $2 domain name, $3 first|again, $4 config text, then xl

@@ -20,6 +20,7 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
       # A strict fake xl: list [NAME], create -c FILE, domid NAME, destroy NAME; nothing else.
       state=${FAKE_XL:?}
       echo "$*" >>"$state/calls"
+      [ -f "$state/hangs" ] && exec sleep 60
       row() { printf '%-40s %5s   128     1     -b----       0.5\\n' "$1" "$(cat "$state/domains/$1")"; }
       case "$1" in
         list)
@@ -61,6 +62,7 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
   /** As the README's sudoers line allows: xl, nothing else; refusals are recorded. */
   private static final String SUDO = """
       #!/bin/sh
+      [ -f "$FAKE_XL/sudo-fails" ] && { cat "$FAKE_XL/sudo-fails" >&2; exit 1; }
       [ "$1" = -n ] && shift
       [ "$1" = xl ] && exec "$@"
       echo "$*" >>"$FAKE_XL/sudo-refused"
@@ -124,6 +126,16 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
   /** Creates a domain behind junit-mirage's back, as another run or an operator would. */
   public void createDomain(String name) throws IOException {
     Files.writeString(state.resolve("domains").resolve(name), "99\n");
+  }
+
+  /** Makes every xl call hang (a hung xenstored). */
+  public void xlHangs() throws IOException {
+    Files.writeString(state.resolve("hangs"), "");
+  }
+
+  /** Makes every sudo fail with this message (a password asked for, xl not found). */
+  public void sudoFails(String message) throws IOException {
+    Files.writeString(state.resolve("sudo-fails"), message + "\n");
   }
 
   /** Whether xl destroy fails for this domain (as libxl does on a hung backend). */

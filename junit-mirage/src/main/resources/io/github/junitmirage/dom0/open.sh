@@ -1,14 +1,36 @@
-# junit-mirage start-up sweep: $1 = work folder, $2 = this run's tag, then the xl command.
+# junit-mirage run start, in one round trip: $1 = work folder, $2 = this run's tag, $3 = seconds
+# xl list may take, then the xl command (xl or sudo -n xl). Exit status 3: the work folder is
+# refused; 4: xl does not work (its output on stderr); 5: xl list did not answer in time;
+# otherwise the sweep's lines on stdout.
+#
+# The work folder: created private (mode 700); one that another user owns or that others can
+# write to is refused: whoever can write there can swap a config between its upload and `xl create`.
+work=$1; tag=$2; wait=$3; shift 3
+umask 077
+mkdir -p "$work" || exit 1
+if [ ! -O "$work" ]; then
+  echo "work folder $work belongs to $(stat -c %U "$work"), not to $(id -un)" >&2; exit 3
+fi
+if [ -n "$(find "$work" -maxdepth 0 -perm /022)" ]; then
+  echo "work folder $work can be written by others (mode $(stat -c %a "$work"))" >&2; exit 3
+fi
+mkdir -p "$work/images" "$work/runs/$tag"
+
+# xl must work for this user (sudo that asks for a password, no xl on the PATH, no Xen).
+out=$(timeout "$wait" "$@" list 2>&1); status=$?
+[ "$status" = 124 ] && exit 5
+[ "$status" = 0 ] || { printf '%s\n' "$out" >&2; exit 4; }
+
+# The start-up sweep.
 # A run is alive while its watchdog holds the lock on its folder (flock). For each dead run of this
 # work folder, destroys the domains it recorded (one <name>.xl config per domain it created) that
 # it did not mark as kept, and removes the folder (kept while one of them could not be destroyed).
-# Never touches a name it did not create, another
-# work folder or a live run; what it cannot remove it reports and leaves. Prints one line each.
-work=$1; self=$2; shift 2
+# Never touches a name it did not create, another work folder or a live run; what it cannot remove
+# it reports and leaves. Prints one line each.
 for dir in "$work"/runs/jm*; do
   [ -d "$dir" ] || continue
-  tag=${dir##*/}
-  [ "$tag" = "$self" ] && continue
+  run=${dir##*/}
+  [ "$run" = "$tag" ] && continue
   if [ ! -e "$dir/lock" ]; then
     # No watchdog ever started: a run that is just starting, or one that died an hour ago.
     [ -n "$(find "$dir" -maxdepth 0 -mmin +60)" ] || continue
