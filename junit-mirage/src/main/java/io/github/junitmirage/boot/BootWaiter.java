@@ -73,7 +73,7 @@ final class BootWaiter {
       if (deadline.expired()) {
         throw timedOut().causedAt(deadlineEnd);
       }
-      if (System.nanoTime() - nextPoll > 0) {
+      if (System.nanoTime() - nextPoll > 0 && !talkingSinceSeen()) {
         Optional<UnikernelStartupException> gone = checkDomainState();
         if (gone.isPresent()) {
           throw consoleVerdict(position).orElse(gone.get());
@@ -167,6 +167,18 @@ final class BootWaiter {
   private String bootBanner() {
     return transcript.lines().stream().filter(BootMarkers::isBootMarker).findFirst()
         .map(line -> "booted: " + line).orElse("no boot banner");
+  }
+
+  /**
+   * Whether a poll can wait: xl list has shown the domain (its id is known) and its console printed
+   * a line within the poll interval, so it is alive. Each poll is a process or two on dom0 (a session
+   * and xl), which under emulation costs a good part of a second, for every unikernel booting; the
+   * polls are for a domain that went silent.
+   */
+  private boolean talkingSinceSeen() {
+    long lines = transcript.size();
+    return seenId >= 0 && lines > 0
+        && System.nanoTime() - transcript.arrivedAt(lines - 1) < POLL_MILLIS * 1_000_000;
   }
 
   /** The domain's end as {@code xl list} shows it, if it has crashed or shut down. */

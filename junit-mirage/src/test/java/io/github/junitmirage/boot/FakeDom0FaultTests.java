@@ -316,6 +316,30 @@ class FakeDom0FaultTests {
   }
 
   /**
+   * A unikernel that keeps printing is alive: once a poll has shown it (and its id), xl list is
+   * not asked again while its console talks. Each poll is a session and an xl process on dom0,
+   * for every unikernel booting; with many side by side they kept an emulated dom0 busy.
+   */
+  @Test
+  void aTalkingConsoleIsNotPolled() throws Exception {
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      for (int i = 0; i < 30; i++) { // 6 s of boot messages, one every 200 ms
+        FakeDom0.print(out, "2026-01-01T00:00:00-00:00: [INFO] [boot] step " + i + "\r\n");
+        Thread.sleep(200);
+      }
+      FakeDom0.print(out, LEASE);
+      Thread.sleep(60_000);
+    }));
+    session = open(1);
+    RunningUnikernel u = launch("www", Duration.ofSeconds(30));
+    long polls = fake.commands().stream().filter(c -> c.contains("list") && c.contains(u.domainName()))
+        .count();
+    assertThat(polls).as("xl list calls for " + u.domainName() + " during its 6 s boot").isEqualTo(1);
+    assertThat(u.domainId()).isPositive();
+    u.close();
+  }
+
+  /**
    * Awaitility fails a wait when any thread of the JVM dies of an uncaught exception, unless told
    * not to: a user's unrelated thread (or a test beside it, in a parallel suite) must not fail the
    * HTTP readiness wait of a unikernel that answers.
