@@ -154,9 +154,11 @@ final class BootWaiter {
             + "own code, listening sockets among them, starts only after that line)"
         : matcher.hasPattern() ? "print its ready line"
         : "report an address";
+    // Asked first: on a busy dom0 these take seconds, and lines that arrive meanwhile (a DHCP
+    // retry among them) belong in the diagnosis as in the tail below it.
+    String domainState = stateText() + "; " + session.vifStates(domain);
     long retries = DhcpRetries.count(transcript.lines());
-    String state = stateText() + "; " + session.vifStates(domain) + "; " + transcript.size()
-        + " console lines, " + bootBanner()
+    String state = domainState + "; " + transcript.size() + " console lines, " + bootBanner()
         + (retries > 0 ? "; " + DhcpRetries.diagnosis(retries)
             : "; raise bootTimeoutSeconds or junit.mirage.timeoutFactor if it is just slow");
     return new UnikernelStartupException.TimedOut(subject() + " did not " + awaited + " within "

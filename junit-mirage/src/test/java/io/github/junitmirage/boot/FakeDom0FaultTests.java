@@ -316,6 +316,32 @@ class FakeDom0FaultTests {
   }
 
   /**
+   * On a busy dom0 the state queries of a boot timeout take seconds; a DHCP retry that arrives
+   * meanwhile is counted in the diagnosis, as the console tail under it shows it.
+   */
+  @Test
+  void aDhcpRetryArrivingWhileTheTimeoutIsDiagnosedIsCounted() throws Exception {
+    FakeXl xl = new FakeXl((domain, out) -> {
+      FakeDom0.print(out, "Solo5: Bindings version v0.8.0\r\n");
+      Thread.sleep(3_500); // past the 3 s boot timeout, while dom0 answers xl list slowly
+      FakeDom0.print(out, "2026-01-01T00:00:00-00:00: [INFO] [dhcp_client_lwt] Timeout expired "
+          + "without a usable lease!  Starting over...\r\n");
+      Thread.sleep(60_000);
+    });
+    fake = FakeDom0.start((argv, in, out, err) -> {
+      if (argv.contains("list") && !argv.contains("create")) {
+        Thread.sleep(1_000); // a busy dom0
+      }
+      return xl.run(argv, in, out, err);
+    });
+    session = open(1);
+    Throwable t = catchThrowable(() -> launch("www", Duration.ofSeconds(3)));
+    assertThat(t).isInstanceOf(UnikernelStartupException.TimedOut.class)
+        .hasMessageContaining("its DHCP client started over 1 time without a usable lease")
+        .hasMessageContaining("Timeout expired without a usable lease!");
+  }
+
+  /**
    * A unikernel that keeps printing is alive: once a poll has shown it (and its id), xl list is
    * not asked again while its console talks. Each poll is a session and an xl process on dom0,
    * for every unikernel booting; with many side by side they kept an emulated dom0 busy.
