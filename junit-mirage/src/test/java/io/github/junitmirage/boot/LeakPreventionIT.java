@@ -18,17 +18,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * No domain is left behind: not when the test JVM is killed with SIGKILL (dom0's watchdog), not
  * from dead runs (the start-up sweep), and never at the cost of domains that are not ours or that
- * belong to a live run. The tests run side by side; the two that prove the watchdog give their run
- * a work folder of its own, where no other run's start-up sweep could do the watchdog's work.
+ * belong to a live run. The class runs beside others on the shared lab: the two tests that prove
+ * the watchdog give their run a work folder of its own, where no other run's start-up sweep could
+ * do the watchdog's work.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class LeakPreventionIT {
   private static QemuXenLab lab;
   private static SshDom0 observer;

@@ -225,20 +225,7 @@ class RealScriptsTests {
     String dir = work + "/images/" + Hashing.sha256(kernel);
     java.util.concurrent.CountDownLatch secondAsked = new java.util.concurrent.CountDownLatch(1);
     // Half the kernel, then nothing until the second run has asked dom0 for it.
-    java.io.InputStream slow = new java.io.SequenceInputStream(
-        new ByteArrayInputStream(kernel, 0, 5), new java.io.InputStream() {
-          private final java.io.InputStream rest = new ByteArrayInputStream(kernel, 5, 5);
-
-          @Override
-          public int read() throws java.io.IOException {
-            try {
-              secondAsked.await();
-            } catch (InterruptedException e) {
-              throw new java.io.InterruptedIOException();
-            }
-            return rest.read();
-          }
-        });
+    java.io.InputStream slow = halfThenWaitFor(secondAsked, kernel);
     java.util.concurrent.CompletableFuture<Boolean> firstSent = java.util.concurrent.CompletableFuture
         .supplyAsync(() -> first.place(slow, 10, Hashing.sha256(kernel), dir, "www.xen",
             Duration.ofSeconds(30)));
@@ -370,20 +357,7 @@ class RealScriptsTests {
     String target = work + "/www.xen";
     java.util.concurrent.CountDownLatch secondDone = new java.util.concurrent.CountDownLatch(1);
     // Half the kernel, then nothing until the second upload is done.
-    java.io.InputStream slow = new java.io.SequenceInputStream(
-        new ByteArrayInputStream(kernel, 0, 5), new java.io.InputStream() {
-          private final java.io.InputStream rest = new ByteArrayInputStream(kernel, 5, 5);
-
-          @Override
-          public int read() throws java.io.IOException {
-            try {
-              secondDone.await();
-            } catch (InterruptedException e) {
-              throw new java.io.InterruptedIOException();
-            }
-            return rest.read();
-          }
-        });
+    java.io.InputStream slow = halfThenWaitFor(secondDone, kernel);
     java.util.concurrent.CompletableFuture<Void> firstUpload = java.util.concurrent.CompletableFuture
         .runAsync(() -> first.upload(slow, 10, Hashing.sha256(kernel), target, Duration.ofSeconds(30)));
     await("the first upload's half on dom0").atMost(Duration.ofSeconds(20))
@@ -395,6 +369,27 @@ class RealScriptsTests {
     firstUpload.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(Path.of(target)).hasBinaryContent(kernel);
     assertThat(partFiles(target)).isEmpty();
+  }
+
+  /** The first half of {@code content}, then the rest once {@code go} has been counted down. */
+  private static java.io.InputStream halfThenWaitFor(java.util.concurrent.CountDownLatch go,
+      byte[] content) {
+    int half = content.length / 2;
+    return new java.io.SequenceInputStream(new ByteArrayInputStream(content, 0, half),
+        new java.io.InputStream() {
+          private final java.io.InputStream rest =
+              new ByteArrayInputStream(content, half, content.length - half);
+
+          @Override
+          public int read() throws java.io.IOException {
+            try {
+              go.await();
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            return rest.read();
+          }
+        });
   }
 
   private static List<Path> partFiles(String target) throws java.io.IOException {

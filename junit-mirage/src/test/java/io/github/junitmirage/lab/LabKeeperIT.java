@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * a keeper that is killed takes its QEMU with it. Each test keeps a lab of its own instance, so
  * the build's shared lab is not touched.
  */
-@org.junit.jupiter.api.parallel.ResourceLock(TestLab.PRIVATE_LAB)
+@org.junit.jupiter.api.parallel.Isolated("a second QEMU beside the shared lab takes the CPU its tests need")
 class LabKeeperIT {
   private static final double FACTOR =
       Double.parseDouble(System.getProperty("junit.mirage.timeoutFactor", "1"));

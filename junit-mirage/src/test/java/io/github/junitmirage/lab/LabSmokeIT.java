@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The lab's smoke check, as {@code fixtures/lab/lab smoke} runs it: stand-in and real www. */
-@org.junit.jupiter.api.parallel.ResourceLock(TestLab.PRIVATE_LAB)
+@org.junit.jupiter.api.parallel.Isolated("a second QEMU beside the shared lab takes the CPU its tests need")
 class LabSmokeIT {
 
   @Test

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The lab's own failure modes: too slow a boot, and the JVM that started it dying. */
-@org.junit.jupiter.api.parallel.ResourceLock(TestLab.PRIVATE_LAB)
+@org.junit.jupiter.api.parallel.Isolated("a second QEMU beside the shared lab takes the CPU its tests need")
 class QemuXenLabIT {
 
   @Test

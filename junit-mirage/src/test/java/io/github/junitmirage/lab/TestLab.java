@@ -5,12 +5,6 @@ import java.time.Duration;
 
 /** The lab as this project's integration tests find it (failsafe passes cache and fixtures). */
 public final class TestLab {
-  /**
-   * Held by the tests that start a lab of their own (a second QEMU beside the shared lab, or one
-   * that moves the snapshot aside): one at a time.
-   */
-  public static final String PRIVATE_LAB = "junit-mirage.lab.private";
-
   /** Held by the tests that run or sweep as dom0 user mirage, in its default work folder. */
   public static final String MIRAGE_WORK_FOLDER = "junit-mirage.lab.mirage-work-folder";
 
