@@ -102,21 +102,27 @@ public final class SshDom0 implements Dom0 {
       stdout[0] = c.getInputStream();
     });
     try {
-      byte[] out = StreamReading.readUntilClosed(stdout[0], channel::isClosed, deadline);
-      if (!channel.isClosed()) {
-        throw new Dom0CommandException(
-            "command on dom0 " + describe() + " did not finish within " + timeout + ": "
-                + ShellQuoting.join(command) + "\n  stderr so far: " + stderr, null);
-      }
-      // The exit status is meaningful only once the channel closed: -1 means not yet.
-      return new ExecResult(command, channel.getExitStatus(),
-          new String(out, StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+      return finish(command, channel, stdout[0], stderr, deadline, timeout);
     } catch (IOException e) {
       throw lost("running " + ShellQuoting.join(command), e);
     } finally {
       channel.disconnect();
       release(channel);
     }
+  }
+
+  /** Reads the rest of a command's output until its channel closes, then its exit status. */
+  private ExecResult finish(List<String> command, ChannelExec channel, InputStream stdout,
+      ByteArrayOutputStream stderr, Deadline deadline, Duration timeout) throws IOException {
+    byte[] out = StreamReading.readUntilClosed(stdout, channel::isClosed, deadline);
+    if (!channel.isClosed()) {
+      throw new Dom0CommandException(
+          "command on dom0 " + describe() + " did not finish within " + timeout + ": "
+              + ShellQuoting.join(command) + "\n  stderr so far: " + stderr, null);
+    }
+    // The exit status is meaningful only once the channel closed: -1 means not yet.
+    return new ExecResult(command, channel.getExitStatus(),
+        new String(out, StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -142,8 +148,8 @@ public final class SshDom0 implements Dom0 {
   @Override
   public boolean place(InputStream content, long size, String sha256, String dir, String name,
       Duration timeout) {
-    List<String> command = List.of("sh", "-c", PLACE + UPLOAD, "place", dir, name, Long.toString(size),
-        sha256, Long.toString(Math.max(1, timeout.toSeconds())));
+    List<String> command = List.of("sh", "-c", PLACE + UPLOAD, "place", dir, name,
+        Long.toString(size), sha256, Long.toString(Math.max(1, timeout.toSeconds())));
     Deadline deadline = Deadline.after(timeout);
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     InputStream[] stdout = new InputStream[1];
@@ -154,26 +160,25 @@ public final class SshDom0 implements Dom0 {
       stdout[0] = c.getInputStream();
       stdin[0] = c.getOutputStream();
     });
-    String what = "placing " + dir + "/" + name + " on dom0 " + describe();
+    String what = "placing " + dir + "/" + name;
     try {
       String answer = StreamReading.readLine(stdout[0], channel::isClosed, deadline);
       boolean send = answer.equals("send");
       if (send) {
-        content.transferTo(stdin[0]);
-        stdin[0].close(); // EOF: the script checks size and SHA-256, then renames
-      } else if (!answer.equals("present")) {
-        throw new Dom0CommandException(what + " failed: dom0 answered '" + answer + "' (exit status "
-            + channel.getExitStatus() + ")\n  stderr: " + stderr.toString(StandardCharsets.UTF_8)
-            .strip(), null);
+        try {
+          content.transferTo(stdin[0]);
+          stdin[0].close(); // EOF: the script checks size and SHA-256, then renames
+        } catch (IOException e) {
+          // A script that ended before it had the bytes (a full disk): its status and stderr say
+          // why, not a lost connection.
+          if (!channel.isClosed()) {
+            throw e;
+          }
+        }
       }
-      StreamReading.readUntilClosed(stdout[0], channel::isClosed, deadline);
-      if (!channel.isClosed()) {
-        throw new Dom0CommandException(what + " did not finish within " + timeout
-            + "\n  stderr so far: " + stderr.toString(StandardCharsets.UTF_8).strip(), null);
-      }
-      if (channel.getExitStatus() != 0) {
-        throw new Dom0CommandException(what + " failed (exit status " + channel.getExitStatus()
-            + ")\n  stderr: " + stderr.toString(StandardCharsets.UTF_8).strip(), null);
+      ExecResult r = finish(command, channel, stdout[0], stderr, deadline, timeout).orThrow(what);
+      if (!send && !answer.equals("present")) {
+        throw new Dom0CommandException(what + " failed: dom0 answered '" + answer + "'", r);
       }
       return send;
     } catch (IOException e) {
