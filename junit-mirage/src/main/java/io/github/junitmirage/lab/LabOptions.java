@@ -22,7 +22,7 @@ public record LabOptions(int memoryMb, int dom0MemoryMb, int cpus, Duration boot
   }
 
   public static LabOptions defaults() {
-    return new LabOptions(2048, 1024, 2, Duration.ofSeconds(180));
+    return new LabOptions(3072, 1024, 2, Duration.ofSeconds(180));
   }
 
   public LabOptions withBootTimeout(Duration timeout) {

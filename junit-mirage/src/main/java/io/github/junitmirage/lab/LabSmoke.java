@@ -28,46 +28,68 @@ import okhttp3.Response;
  * given, the same for it in every round, alternating with the stand-in; stop the lab.
  */
 public final class LabSmoke {
-  /** Measured durations of one smoke run. */
+  /** Measured durations of one smoke run, and the domains it created. */
   public record Result(Duration labStart, Duration sshConnect, List<Duration> createToLease,
       List<Duration> realCreateToLease, List<Duration> destroy, List<String> bodies,
-      String xlListAfter) {}
+      List<String> domains, String xlListAfter) {
+    /** {@return the domains of this smoke run that {@code xl list} still showed after it} */
+    public List<String> leftBehind() {
+      List<String> listed = xlListAfter.strip().lines().skip(1).map(l -> l.split("\\s+")[0]).toList();
+      return domains.stream().filter(listed::contains).toList();
+    }
+  }
 
   private LabSmoke() {}
 
+  /** Boots a lab of its own for the rounds, and stops it after them. */
   public static Result run(LabImage image, Optional<Path> realKernel, int rounds, PrintStream out) {
     long t0 = System.nanoTime();
     try (QemuXenLab lab = QemuXenLab.start(image, LabOptions.defaults())) {
       Duration labStart = since(t0);
       out.printf("lab dom0 up in %d ms (ssh on 127.0.0.1:%d)%n", labStart.toMillis(), lab.sshPort());
-      long t1 = System.nanoTime();
-      Timeouts timeouts = Timeouts.of(1);
-      try (Dom0Session session = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, timeouts)) {
-        Duration ssh = since(t1);
-        out.printf("ssh connection + run set-up in %d ms%n", ssh.toMillis());
-        OkHttpClient http = HttpClients.throughDom0(session.dom0(), timeouts);
-        Rounds standIn = new Rounds("stand-in", standIn(image));
-        Optional<Rounds> real = realKernel.map(k -> new Rounds("real www", real(k)));
-        for (int i = 1; i <= rounds; i++) {
-          standIn.once(session, http, i, String.format("02:00:00:00:00:%02x", i), out);
-          int round = i;
-          real.ifPresent(r -> r.once(session, http, round, String.format("02:00:00:00:01:%02x", round), out));
-        }
-        String list = session.exec(session.xl().list()).orThrow("xl list").stdout();
-        out.print("xl list after the rounds:\n" + list);
-        if (rounds > 1) {
-          out.printf("stand-in xl create -> lease: %s; xl destroy: %s%n", stats(standIn.leases),
-              stats(standIn.destroys));
-          real.ifPresent(r -> out.printf("real www xl create -> lease: %s; xl destroy: %s; "
-              + "ratio of medians real/stand-in %.2f%n", stats(r.leases), stats(r.destroys),
-              (double) median(r.leases) / median(standIn.leases)));
-          sharedVersusNewConnections(lab, session, rounds, out);
-        }
-        List<String> bodies = new ArrayList<>(standIn.bodies);
-        real.ifPresent(r -> bodies.addAll(r.bodies));
-        return new Result(labStart, ssh, standIn.leases,
-            real.map(r -> r.leases).orElse(List.of()), standIn.destroys, bodies, list);
+      return rounds(lab, labStart, realKernel, rounds, out);
+    }
+  }
+
+  /**
+   * The rounds on a lab that is up already (a shared one: other runs' domains may come and go
+   * beside them; {@link Result#leftBehind()} looks at this run's own only).
+   */
+  public static Result on(QemuXenLab lab, Optional<Path> realKernel, int rounds, PrintStream out) {
+    return rounds(lab, Duration.ZERO, realKernel, rounds, out);
+  }
+
+  private static Result rounds(QemuXenLab lab, Duration labStart, Optional<Path> realKernel,
+      int rounds, PrintStream out) {
+    long t1 = System.nanoTime();
+    Timeouts timeouts = Timeouts.of(1);
+    try (Dom0Session session = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, timeouts)) {
+      Duration ssh = since(t1);
+      out.printf("ssh connection + run set-up in %d ms%n", ssh.toMillis());
+      OkHttpClient http = HttpClients.throughDom0(session.dom0(), timeouts);
+      Rounds standIn = new Rounds("stand-in", standIn(lab.image()));
+      Optional<Rounds> real = realKernel.map(k -> new Rounds("real www", real(k)));
+      for (int i = 1; i <= rounds; i++) {
+        standIn.once(session, http, i, String.format("02:00:00:00:00:%02x", i), out);
+        int round = i;
+        real.ifPresent(r -> r.once(session, http, round, String.format("02:00:00:00:01:%02x", round), out));
       }
+      String list = session.exec(session.xl().list()).orThrow("xl list").stdout();
+      out.print("xl list after the rounds:\n" + list);
+      if (rounds > 1) {
+        out.printf("stand-in xl create -> lease: %s; xl destroy: %s%n", stats(standIn.leases),
+            stats(standIn.destroys));
+        real.ifPresent(r -> out.printf("real www xl create -> lease: %s; xl destroy: %s; "
+            + "ratio of medians real/stand-in %.2f%n", stats(r.leases), stats(r.destroys),
+            (double) median(r.leases) / median(standIn.leases)));
+        sharedVersusNewConnections(lab, session, rounds, out);
+      }
+      List<String> bodies = new ArrayList<>(standIn.bodies);
+      real.ifPresent(r -> bodies.addAll(r.bodies));
+      List<String> domains = new ArrayList<>(standIn.names);
+      real.ifPresent(r -> domains.addAll(r.names));
+      return new Result(labStart, ssh, standIn.leases,
+          real.map(r -> r.leases).orElse(List.of()), standIn.destroys, bodies, domains, list);
     }
   }
 
@@ -78,6 +100,7 @@ public final class LabSmoke {
     final List<Duration> leases = new ArrayList<>();
     final List<Duration> destroys = new ArrayList<>();
     final List<String> bodies = new ArrayList<>();
+    final List<String> names = new ArrayList<>();
 
     Rounds(String label, UnikernelSpec spec) {
       this.label = label;
@@ -86,6 +109,7 @@ public final class LabSmoke {
 
     void once(Dom0Session session, OkHttpClient http, int i, String mac, PrintStream out) {
       String name = session.tag().domainName(spec.name() + "-" + i);
+      names.add(name);
       long c = System.nanoTime();
       RunningUnikernel u = UnikernelLauncher.launch(spec, session, http, name, mac);
       leases.add(since(c));

@@ -27,10 +27,19 @@ else
 fi
 echo watching
 # One line per beat: 0 = a beat, 1 = end of input, 2 = "bye", 124 = silence (timeout's status).
+# Under bash (the launcher prefers it) a beat is read by the shell itself with read -t: no process
+# per beat. A shell without read -t takes timeout and sh for each beat, two processes every sixth
+# of the grace for as long as the run lives, which on an emulated dom0 is a good part of a second.
 while :; do
-  # (9>&-: the lock stays with this shell alone, and goes when it goes)
-  timeout "$grace" sh -c 'IFS= read -r beat || exit 1; [ "$beat" != bye ] || exit 2' 9>&-
-  why=$?
+  if [ -n "${BASH_VERSION:-}" ]; then
+    if IFS= read -r -t "$grace" beat; then
+      if [ "$beat" = bye ]; then why=2; else why=0; fi
+    elif [ $? -gt 128 ]; then why=124; else why=1; fi
+  else
+    # (9>&-: the lock stays with this shell alone, and goes when it goes)
+    timeout "$grace" sh -c 'IFS= read -r beat || exit 1; [ "$beat" != bye ] || exit 2' 9>&-
+    why=$?
+  fi
   [ "$why" = 0 ] && [ ! -e "$rundir/attach" ] || break
 done
 if [ "$why" = 1 ]; then
@@ -41,13 +50,24 @@ if [ "$why" = 1 ]; then
 fi
 # A new watchdog of this run is waiting for the lock: it takes over when this one exits.
 [ "$why" != 2 ] && [ -e "$rundir/attach" ] && exit 0
+# Each round: the run's domains not marked kept (shell built-ins only), then one xl list for all
+# of them, and xl destroy for those it shows; no xl at all for a run that created nothing.
 for pause in 0 2 5; do
-  sleep "$pause"
+  [ "$pause" = 0 ] || sleep "$pause"
+  ours=
   for config in "$rundir"/*.xl; do
     [ -f "$config" ] || continue
-    d=${config##*/}; d=${d%.xl}
-    grep -qxF "$d" "$rundir/keep" 2>/dev/null && continue
-    "$@" list "$d" >/dev/null 2>&1 && "$@" destroy "$d" >/dev/null 2>&1
+    d=${config##*/}; d=${d%.xl}; kept=
+    if [ -f "$rundir/keep" ]; then
+      while IFS= read -r k; do [ "$k" = "$d" ] && kept=1; done <"$rundir/keep"
+    fi
+    [ -n "$kept" ] || ours="$ours $d"
+  done
+  [ -n "$ours" ] || break
+  listed=$("$@" list 2>/dev/null) || continue
+  for d in $ours; do
+    case "$listed" in *"
+$d "*) "$@" destroy "$d" >/dev/null 2>&1 ;; esac
   done
 done
 if [ -s "$rundir/keep" ]; then rm -f "$rundir/lock"; else rm -rf "$rundir"; fi

@@ -366,6 +366,27 @@ class FakeDom0FaultTests {
   }
 
   /**
+   * A domain that stays silent (a Linux guest booting with {@code quiet}, a hung one) is polled
+   * less and less often, twice as long after each silent poll up to 6 s: 1.5, 4.5 and 10.5 s into
+   * a 10 s silence, where polling every 1.5 s would ask dom0 six times.
+   */
+  @Test
+  void aSilentConsoleIsPolledLessAndLessOften() throws Exception {
+    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+      Thread.sleep(10_000);
+      FakeDom0.print(out, LEASE);
+      Thread.sleep(60_000);
+    }));
+    session = open(1);
+    RunningUnikernel u = launch("www", Duration.ofSeconds(30));
+    long polls = fake.commands().stream().filter(c -> c.contains("list") && c.contains(u.domainName()))
+        .count();
+    assertThat(polls).as("xl list calls for " + u.domainName() + " during its 10 s of silence")
+        .isBetween(1L, 3L);
+    u.close();
+  }
+
+  /**
    * Awaitility fails a wait when any thread of the JVM dies of an uncaught exception, unless told
    * not to: a user's unrelated thread (or a test beside it, in a parallel suite) must not fail the
    * HTTP readiness wait of a unikernel that answers.

@@ -24,7 +24,7 @@ public final class KillNineChild {
         Timeouts.of(1).withWatchdogGrace(Duration.ofSeconds(10)));
     RunningUnikernel u = UnikernelLauncher.launch(LabSmoke.real(Path.of(args[3])), session,
         HttpClients.throughDom0(session.dom0(), session.timeouts()),
-        session.tag().domainName("victim"), "02:00:00:00:01:01");
+        session.tag().domainName("victim"), "02:00:00:00:02:05");
     System.out.println("READY " + u.domainName() + " " + session.tag());
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);

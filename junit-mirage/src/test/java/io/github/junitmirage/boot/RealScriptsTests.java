@@ -139,6 +139,25 @@ class RealScriptsTests {
     fault("silent network partition (grace " + GRACE.toSeconds() + " s)", t0);
   }
 
+  /**
+   * Where dom0 has bash the watchdog runs under it and reads each beat with bash's own read -t:
+   * no process per beat (the sh loop keeps a timeout and a shell alive for every beat, two
+   * process starts every sixth of the grace, which on an emulated dom0 cost a good part of a
+   * second each, for as long as the run lives).
+   */
+  @Test
+  void theWatchdogReadsItsBeatsWithoutAProcessPerBeat() throws Exception {
+    Dom0Session session = session();
+    List<ProcessHandle> watchdogs = watchdogs();
+    assertThat(watchdogs).hasSize(1);
+    assertThat(watchdogs.get(0).info().command().orElse("")).endsWith("/bash");
+    await("the watchdog with no process of its own, over four beats")
+        .during(GRACE.multipliedBy(2).dividedBy(3)).atMost(GRACE)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> watchdogs.get(0).isAlive() && watchdogs.get(0).children().findAny().isEmpty());
+    session.close();
+  }
+
   @Test
   void aKilledWatchdogIsReplacedAndTheRunGoesOn() throws Exception {
     Dom0Session session = session();

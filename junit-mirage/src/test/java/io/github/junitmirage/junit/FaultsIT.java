@@ -26,10 +26,11 @@ import org.junit.platform.testkit.engine.EventType;
  * --fault}), Solo5's own Xen test guests, and real xl failures; the stand-in only for the Mini-OS
  * era's kernel panic. Each fixture runs through the Jupiter engine; the failure must be the
  * specific type with a diagnosis, and no domain may be left behind. How soon each failure follows
- * its cause is printed (FAULT lines) for docs/FAULTS.md, not asserted. The faults run one after
- * another (side by side they overloaded the lab's emulated dom0 until deadlines passed), beside
- * other classes: each checks its own domains only.
+ * its cause is printed (FAULT lines) for docs/FAULTS.md, not asserted. The faults run side by
+ * side (as many at once as the lab tests' parallelism allows; most of them wait on a deadline or a
+ * crash, not on dom0's CPU), beside other classes: each checks its own domains only.
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class FaultsIT {
   private static final String LAB = "${lab}/standin-vmlinux";
   private static final String INITRD = "${lab}/standin-initrd.img";
