@@ -34,8 +34,11 @@ for dir in "$work"/runs/jm*; do
   if [ ! -e "$dir/lock" ]; then
     # No watchdog ever started: a run that is just starting, or one that died an hour ago.
     [ -n "$(find "$dir" -maxdepth 0 -mmin +60)" ] || continue
-  elif ! flock -n "$dir/lock" true 2>/dev/null; then
-    continue
+  else
+    # Its lock, tried on a descriptor of this shell: one process (flock), not two (flock, true).
+    exec 8<"$dir/lock" || continue
+    if ! flock -n 8 2>/dev/null; then exec 8<&-; continue; fi
+    exec 8<&-
   fi
   failed=
   for config in "$dir"/*.xl; do
@@ -55,12 +58,16 @@ for dir in "$work"/runs/jm*; do
 done
 # The image cache (images/<sha256>/, touched on every use): beyond the newest 16, what has not
 # been used for a day goes; anything unused for 30 days goes.
+# (Counted by the shell first: with 16 or fewer there is nothing to sort, and no ls or tail.)
 if [ -d "$work/images" ]; then
-  ls -1t "$work/images" | tail -n +17 | while read -r sum; do
-    if [ -n "$(find "$work/images/$sum" -maxdepth 0 -mtime +0)" ]; then
-      rm -rf "${work:?}/images/$sum" 2>/dev/null || echo "could not remove $work/images/$sum"
-    fi
-  done
-  find "$work/images" -mindepth 1 -maxdepth 1 -type d -mtime +30 -exec rm -rf {} + 2>/dev/null
+  set -- "$work"/images/*
+  if [ $# -gt 16 ]; then
+    ls -1t "$work/images" | tail -n +17 | while read -r sum; do
+      if [ -n "$(find "$work/images/$sum" -maxdepth 0 -mtime +0)" ]; then
+        rm -rf "${work:?}/images/$sum" 2>/dev/null || echo "could not remove $work/images/$sum"
+      fi
+    done
+  fi
+  [ -e "$1" ] && find "$work/images" -mindepth 1 -maxdepth 1 -type d -mtime +30 -exec rm -rf {} + 2>/dev/null
 fi
 exit 0

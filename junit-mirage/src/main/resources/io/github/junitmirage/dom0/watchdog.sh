@@ -21,7 +21,7 @@ if [ "$mode" = attach ]; then
   rm -f "$rundir/attach"
   [ -f "$rundir/lock" ] || { echo "run $tag is gone from dom0: its watchdog destroyed its domains" >&2; exit 3; }
 else
-  mkdir -p "$rundir" || exit 1
+  [ -d "$rundir" ] || mkdir -p "$rundir" || exit 1
   exec 9>"$rundir/lock"
   flock -n 9 || { echo "run $tag is already watched" >&2; exit 1; }
 fi
