@@ -193,7 +193,7 @@ public final class SshDom0 implements Dom0 {
    * One upload of a content at a time ({@code flock} on the folder's lock file, waited for up to
    * the upload timeout): a run that finds another one uploading it waits, then finds it there.
    */
-  private static final String PLACE = "mkdir -p \"$1\" || exit 1\n"
+  private static final String PLACE = "[ -d \"$1\" ] || mkdir -p \"$1\" || exit 1\n"
       + "exec 9>>\"$1/.lock\"\n"
       + "flock -w \"$5\" 9 || { echo \"another upload of $1 held its lock for $5 s\" >&2; exit 1; }\n"
       + "if [ -f \"$1/$2\" ]; then touch \"$1\"; echo present; exit 0; fi\n"

@@ -7,14 +7,14 @@
 # write to is refused: whoever can write there can swap a config between its upload and `xl create`.
 work=$1; tag=$2; wait=$3; shift 3
 umask 077
-mkdir -p "$work" || exit 1
+[ -d "$work" ] || mkdir -p "$work" || exit 1
 if [ ! -O "$work" ]; then
   echo "work folder $work belongs to $(stat -c %U "$work"), not to $(id -un)" >&2; exit 3
 fi
 if [ -n "$(find "$work" -maxdepth 0 -perm /022)" ]; then
   echo "work folder $work can be written by others (mode $(stat -c %a "$work"))" >&2; exit 3
 fi
-mkdir -p "$work/images" "$work/runs/$tag"
+if [ -d "$work/images" ]; then mkdir -p "$work/runs/$tag"; else mkdir -p "$work/images" "$work/runs/$tag"; fi
 
 # xl must work for this user (sudo that asks for a password, no xl on the PATH, no Xen).
 out=$(timeout "$wait" "$@" list 2>&1); status=$?
@@ -35,6 +35,10 @@ for dir in "$work"/runs/jm*; do
     # No watchdog ever started: a run that is just starting, or one that died an hour ago.
     [ -n "$(find "$dir" -maxdepth 0 -mmin +60)" ] || continue
   else
+    # A watchdog whose pid is alive holds the lock: no process started to know it (with a pid
+    # reused since, the run looks alive until that process goes, and is swept then).
+    pid=; [ -f "$dir/pid" ] && read -r pid <"$dir/pid"
+    [ -n "$pid" ] && [ -d "/proc/$pid" ] && continue
     # Its lock, tried on a descriptor of this shell: one process (flock), not two (flock, true).
     exec 8<"$dir/lock" || continue
     if ! flock -n 8 2>/dev/null; then exec 8<&-; continue; fi

@@ -25,6 +25,9 @@ else
   exec 9>"$rundir/lock"
   flock -n 9 || { echo "run $tag is already watched" >&2; exit 1; }
 fi
+# The sweep's cheap sign of life: this shell's pid (kept by exec into bash), which it finds in /proc
+# without starting a process; flock stays the proof.
+echo "$$" >"$rundir/pid"
 echo watching
 # One line per beat: 0 = a beat, 1 = end of input, 2 = "bye", 124 = silence (timeout's status).
 # Under bash (the launcher prefers it) a beat is read by the shell itself with read -t: no process
@@ -51,23 +54,29 @@ fi
 # A new watchdog of this run is waiting for the lock: it takes over when this one exits.
 [ "$why" != 2 ] && [ -e "$rundir/attach" ] && exit 0
 # Each round: the run's domains not marked kept (shell built-ins only), then one xl list for all
-# of them, and xl destroy for those it shows; no xl at all for a run that created nothing.
+# of them, and xl destroy for those it shows; no xl at all for a run that created nothing. The
+# rounds 2 and 5 s later are for an `xl create` that was still building: they happen only while
+# one of the run's creates is alive (its pid beside its config) or this round destroyed something.
 for pause in 0 2 5; do
   [ "$pause" = 0 ] || sleep "$pause"
-  ours=
+  ours=; building=
   for config in "$rundir"/*.xl; do
     [ -f "$config" ] || continue
     d=${config##*/}; d=${d%.xl}; kept=
     if [ -f "$rundir/keep" ]; then
       while IFS= read -r k; do [ "$k" = "$d" ] && kept=1; done <"$rundir/keep"
     fi
-    [ -n "$kept" ] || ours="$ours $d"
+    [ -n "$kept" ] && continue
+    ours="$ours $d"
+    pid=; [ -f "$config.pid" ] && read -r pid <"$config.pid"
+    [ -n "$pid" ] && [ -d "/proc/$pid" ] && building=1
   done
   [ -n "$ours" ] || break
   listed=$("$@" list 2>/dev/null) || continue
   for d in $ours; do
     case "$listed" in *"
-$d "*) "$@" destroy "$d" >/dev/null 2>&1 ;; esac
+$d "*) "$@" destroy "$d" >/dev/null 2>&1; building=1 ;; esac
   done
+  [ -n "$building" ] || break
 done
 if [ -s "$rundir/keep" ]; then rm -f "$rundir/lock"; else rm -rf "$rundir"; fi
