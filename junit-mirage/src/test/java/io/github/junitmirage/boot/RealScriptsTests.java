@@ -148,9 +148,11 @@ class RealScriptsTests {
   @Test
   void theWatchdogReadsItsBeatsWithoutAProcessPerBeat() throws Exception {
     Dom0Session session = session();
+    // (the session is open before its watchdog's shell has become bash)
+    await("the run's watchdog, running bash").atMost(GRACE).pollInterval(Duration.ofMillis(50))
+        .until(() -> watchdogs().size() == 1
+            && watchdogs().get(0).info().command().orElse("").endsWith("/bash"));
     List<ProcessHandle> watchdogs = watchdogs();
-    assertThat(watchdogs).hasSize(1);
-    assertThat(watchdogs.get(0).info().command().orElse("")).endsWith("/bash");
     await("the watchdog with no process of its own, over four beats")
         .during(GRACE.multipliedBy(2).dividedBy(3)).atMost(GRACE)
         .pollInterval(Duration.ofMillis(50))
