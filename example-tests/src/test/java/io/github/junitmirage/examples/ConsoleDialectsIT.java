@@ -4,29 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.junitmirage.Unikernel;
 import io.github.junitmirage.junit.MirageUnikernel;
-import io.github.junitmirage.junit.UnikernelName;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 /**
  * The address is read from the console whatever the Mirage generation prints: one unikernel per
- * dialect, declared on the class so the three boot side by side, and the injected IP must be the
- * one on its console. Mirage 4 is the real www; Mirage 2 and 3 (Mini-OS, PV) are the lab's
- * stand-in printing their formats, since their toolchains cannot be built here. With several
- * unikernels in view, {@code @UnikernelName} picks one for a parameter. Each gets only the memory
- * it needs (a real Mirage 4 unikernel runs in 32 MiB), so that three at once fit beside the other
- * classes' unikernels.
+ * test, each in another dialect, and the injected IP must be the one on its console. Mirage 4 is
+ * the real www; Mirage 2 and 3 (Mini-OS, PV) are the lab's stand-in printing their formats, since
+ * their toolchains cannot be built here.
  */
-@MirageUnikernel(name = "mirage2", kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
-    memoryMb = StandIn.MEMORY_MB, cmdline = StandIn.CONSOLE + "mirage.dialect=2")
-@MirageUnikernel(name = "mirage3", kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
-    memoryMb = StandIn.MEMORY_MB, cmdline = StandIn.CONSOLE + "mirage.dialect=3")
-@MirageUnikernel(name = "mirage4", kernel = RealMirage.WWW, memoryMb = 32)
 class ConsoleDialectsIT {
 
   @Test
-  void mirage2MiniOs(@UnikernelName("mirage2") Unikernel u,
-      @UnikernelName("mirage2") InetAddress ip) {
+  @MirageUnikernel(name = "mirage2", kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
+      cmdline = StandIn.CONSOLE + "mirage.dialect=2")
+  void mirage2MiniOs(Unikernel u, InetAddress ip) {
     assertThat(u.readyLine()).isEqualTo("DHCP offer received and bound to " + ip.getHostAddress()
         + " nm 255.255.255.0 gw [192.168.56.1]");
     assertThat(u.netmask()).contains("255.255.255.0");
@@ -34,8 +26,9 @@ class ConsoleDialectsIT {
   }
 
   @Test
-  void mirage3MiniOs(@UnikernelName("mirage3") Unikernel u,
-      @UnikernelName("mirage3") InetAddress ip) {
+  @MirageUnikernel(name = "mirage3", kernel = StandIn.KERNEL, ramdisk = StandIn.RAMDISK,
+      cmdline = StandIn.CONSOLE + "mirage.dialect=3")
+  void mirage3MiniOs(Unikernel u, InetAddress ip) {
     assertThat(u.readyLine()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d -00:00: INF "
         + "\\[dhcp_client_lwt] Lease obtained! IP: " + ip.getHostAddress().replace(".", "\\.")
         + ", routers: 192\\.168\\.56\\.1");
@@ -44,8 +37,8 @@ class ConsoleDialectsIT {
   }
 
   @Test
-  void mirage4Solo5(@UnikernelName("mirage4") Unikernel u,
-      @UnikernelName("mirage4") InetAddress ip) {
+  @MirageUnikernel(name = "mirage4", kernel = RealMirage.WWW)
+  void mirage4Solo5(Unikernel u, InetAddress ip) {
     assertThat(u.readyLine()).endsWith("[INFO] [dhcp_client_lwt] Lease obtained! IP: "
         + ip.getHostAddress() + ", routers: 192.168.56.1");
     assertThat(u.console()).contains("Solo5: Bindings version v0.8.0");

@@ -10,8 +10,6 @@ final class StandIn {
   static final String RAMDISK = "${lab}/standin-initrd.img";
   /** The stand-in's kernel needs these before the Mirage-style arguments. */
   static final String CONSOLE = "console=hvc0 quiet ";
-  /** The stand-in's Linux needs about 88 MiB to unpack its initramfs. */
-  static final int MEMORY_MB = 96;
 
   private StandIn() {}
 }
