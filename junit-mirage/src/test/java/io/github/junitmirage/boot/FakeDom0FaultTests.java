@@ -348,19 +348,13 @@ class FakeDom0FaultTests {
    */
   @Test
   void aTalkingConsoleIsNotPolled() throws Exception {
-    fake = FakeDom0.start(new FakeXl((domain, out) -> {
+    RunningUnikernel u = bootedAfter(out -> {
       for (int i = 0; i < 30; i++) { // 6 s of boot messages, one every 200 ms
         FakeDom0.print(out, "2026-01-01T00:00:00-00:00: [INFO] [boot] step " + i + "\r\n");
         Thread.sleep(200);
       }
-      FakeDom0.print(out, LEASE);
-      Thread.sleep(60_000);
-    }));
-    session = open(1);
-    RunningUnikernel u = launch("www", Duration.ofSeconds(30));
-    long polls = fake.commands().stream().filter(c -> c.contains("list") && c.contains(u.domainName()))
-        .count();
-    assertThat(polls).as("xl list calls for " + u.domainName() + " during its 6 s boot").isEqualTo(1);
+    });
+    assertThat(polls(u)).as("xl list calls for " + u.domainName() + " during its 6 s boot").isEqualTo(1);
     assertThat(u.domainId()).isPositive();
     u.close();
   }
@@ -372,18 +366,31 @@ class FakeDom0FaultTests {
    */
   @Test
   void aSilentConsoleIsPolledLessAndLessOften() throws Exception {
+    RunningUnikernel u = bootedAfter(out -> Thread.sleep(10_000));
+    assertThat(polls(u)).as("xl list calls for " + u.domainName() + " during its 10 s of silence")
+        .isBetween(1L, 3L);
+    u.close();
+  }
+
+  /** A unikernel on a fake dom0 that prints what {@code boot} prints, then its lease. */
+  private RunningUnikernel bootedAfter(BootOutput boot) throws Exception {
     fake = FakeDom0.start(new FakeXl((domain, out) -> {
-      Thread.sleep(10_000);
+      boot.print(out);
       FakeDom0.print(out, LEASE);
       Thread.sleep(60_000);
     }));
     session = open(1);
-    RunningUnikernel u = launch("www", Duration.ofSeconds(30));
-    long polls = fake.commands().stream().filter(c -> c.contains("list") && c.contains(u.domainName()))
+    return launch("www", Duration.ofSeconds(30));
+  }
+
+  private interface BootOutput {
+    void print(java.io.OutputStream out) throws Exception;
+  }
+
+  /** The xl list calls the boot waiter made about {@code u}. */
+  private long polls(RunningUnikernel u) {
+    return fake.commands().stream().filter(c -> c.contains("list") && c.contains(u.domainName()))
         .count();
-    assertThat(polls).as("xl list calls for " + u.domainName() + " during its 10 s of silence")
-        .isBetween(1L, 3L);
-    u.close();
   }
 
   /**
