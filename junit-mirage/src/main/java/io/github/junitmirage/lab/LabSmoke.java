@@ -34,7 +34,8 @@ public final class LabSmoke {
       List<String> domains, String xlListAfter) {
     /** {@return the domains of this smoke run that {@code xl list} still showed after it} */
     public List<String> leftBehind() {
-      List<String> listed = xlListAfter.strip().lines().skip(1).map(l -> l.split("\\s+")[0]).toList();
+      List<String> listed = io.github.junitmirage.xen.XlList.parse(xlListAfter).stream()
+          .map(io.github.junitmirage.xen.DomainInfo::name).toList();
       return domains.stream().filter(listed::contains).toList();
     }
   }
