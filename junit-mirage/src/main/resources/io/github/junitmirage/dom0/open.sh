@@ -22,11 +22,11 @@ out=$(timeout "$wait" "$@" list 2>&1); status=$?
 [ "$status" = 0 ] || { printf '%s\n' "$out" >&2; exit 4; }
 
 # The start-up sweep.
-# A run is alive while its watchdog holds the lock on its folder (flock). For each dead run of this
-# work folder, destroys the domains it recorded (one <name>.xl config per domain it created) that
-# it did not mark as kept, and removes the folder (kept while one of them could not be destroyed).
-# Never touches a name it did not create, another work folder or a live run; what it cannot remove
-# it reports and leaves. Prints one line each.
+# A run is alive while its watchdog holds the lock on its folder (flock; a watchdog creates its
+# "lock" already held). For each dead run of this work folder, destroys the domains it recorded
+# (one <name>.xl config per domain it created) that it did not mark as kept, and removes the folder
+# (kept while one of them could not be destroyed). Never touches a name it did not create, another
+# work folder or a live run; what it cannot remove it reports and leaves. Prints one line each.
 for dir in "$work"/runs/jm*; do
   [ -d "$dir" ] || continue
   run=${dir##*/}
@@ -35,6 +35,8 @@ for dir in "$work"/runs/jm*; do
     # No watchdog ever started: a run that is just starting, or one that died an hour ago.
     [ -n "$(find "$dir" -maxdepth 0 -mmin +60)" ] || continue
   else
+    # A new watchdog of this run is taking it over (the lock passes from one to the other).
+    [ -e "$dir/attach" ] && [ -z "$(find "$dir/attach" -mmin +10)" ] && continue
     # A watchdog whose pid is alive holds the lock: no process started to know it (with a pid
     # reused since, the run looks alive until that process goes, and is swept then).
     pid=; [ -f "$dir/pid" ] && read -r pid <"$dir/pid"

@@ -22,8 +22,11 @@ if [ "$mode" = attach ]; then
   [ -f "$rundir/lock" ] || { echo "run $tag is gone from dom0: its watchdog destroyed its domains" >&2; exit 3; }
 else
   [ -d "$rundir" ] || mkdir -p "$rundir" || exit 1
-  exec 9>"$rundir/lock"
+  # Locked under another name, then renamed into place: a "lock" the sweep of a run opening beside
+  # this one finds is always held (on a loaded dom0 starting flock can take a second).
+  exec 9>"$rundir/lock.new"
   flock -n 9 || { echo "run $tag is already watched" >&2; exit 1; }
+  mv -f "$rundir/lock.new" "$rundir/lock" || exit 1
 fi
 # The sweep's cheap sign of life: this shell's pid (kept by exec into bash), which it finds in /proc
 # without starting a process; flock stays the proof.

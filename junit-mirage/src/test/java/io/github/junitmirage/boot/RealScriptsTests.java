@@ -304,6 +304,40 @@ class RealScriptsTests {
     assertThat(Path.of(live.runDir())).exists();
   }
 
+  /**
+   * A run opening beside another whose watchdog is still coming to its lock (a loaded dom0) leaves
+   * that run alone: its folder, where its configs go, is there when it boots.
+   */
+  @Test
+  void aRunWhoseWatchdogIsStillTakingItsLockIsNotSweptByARunOpeningBeside() throws Exception {
+    shell.slowWatchdogLock(2);
+    Dom0Session starting = session();
+    await("the watchdog of " + starting.tag() + " at its lock").atMost(GRACE)
+        .pollInterval(Duration.ofMillis(20)).until(shell::watchdogAtItsLock);
+
+    session(); // its start-up sweep, while that watchdog waits
+
+    assertThat(Path.of(starting.runDir())).isDirectory();
+    String domain = launch(starting, "www");
+    assertThat(shell.domains()).containsExactly(domain);
+  }
+
+  /**
+   * While a run's new watchdog waits for the old one to hand over the lock (a JVM whose connection
+   * broke, taking its run back), the lock is free for a moment: the sweep leaves the run alone.
+   */
+  @Test
+  void aRunBeingTakenOverByItsNewWatchdogIsNotSwept() throws Exception {
+    Path runs = Files.createDirectories(Path.of(work, "runs"));
+    deadRun(runs, "jm0123456789", "www-jm0123456789", false);
+    Files.writeString(runs.resolve("jm0123456789").resolve("attach"), "");
+
+    session();
+
+    assertThat(runs.resolve("jm0123456789").resolve("www-jm0123456789.xl")).exists();
+    assertThat(shell.domains()).containsExactly("www-jm0123456789");
+  }
+
   /** A domain the sweep could not destroy keeps its record, so a later sweep tries again. */
   @Test
   void aDeadRunsDomainThatWouldNotGoIsTriedAgainByTheNextSweep() throws Exception {

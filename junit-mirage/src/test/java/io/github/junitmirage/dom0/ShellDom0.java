@@ -70,6 +70,19 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
       exit 1
       """;
 
+  /**
+   * dom0's flock, slowed when a test asks for the watchdog's own lock (descriptor 9, taken with
+   * -n), as a loaded emulated dom0 is slow to start it: the moment another run's sweep may look.
+   */
+  private static final String FLOCK = """
+      #!/bin/sh
+      if [ "$1" = -n ] && [ "$2" = 9 ] && [ -f "$FAKE_XL/flock-delay" ]; then
+        : >"$FAKE_XL/flock-waiting"
+        sleep "$(cat "$FAKE_XL/flock-delay")"
+      fi
+      exec /usr/bin/flock "$@"
+      """;
+
   private final Path root;
   private final Path bin;
   private final Path state;
@@ -81,6 +94,7 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
     state = Files.createDirectories(root.resolve("xl/domains")).getParent();
     executable(bin.resolve("xl"), XL);
     executable(bin.resolve("sudo"), SUDO);
+    executable(bin.resolve("flock"), FLOCK);
   }
 
   private static void executable(Path file, String text) throws IOException {
@@ -126,6 +140,16 @@ public final class ShellDom0 implements FakeDom0.Script, AutoCloseable {
   /** Creates a domain behind junit-mirage's back, as another run or an operator would. */
   public void createDomain(String name) throws IOException {
     Files.writeString(state.resolve("domains").resolve(name), "99\n");
+  }
+
+  /** Makes a watchdog wait this long before it takes its run's lock (a loaded dom0). */
+  public void slowWatchdogLock(int seconds) throws IOException {
+    Files.writeString(state.resolve("flock-delay"), seconds + "\n");
+  }
+
+  /** Whether a watchdog has come to its lock since {@link #slowWatchdogLock}. */
+  public boolean watchdogAtItsLock() {
+    return Files.exists(state.resolve("flock-waiting"));
   }
 
   /** Makes every xl call hang (a hung xenstored). */
