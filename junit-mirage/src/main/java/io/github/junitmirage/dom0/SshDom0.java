@@ -38,6 +38,12 @@ public final class SshDom0 implements Dom0 {
   /** Channels per connection: stock sshd's MaxSessions 10, less room for a straggler. */
   static final int CHANNELS_PER_CONNECTION = 8;
 
+  /** Linux's first SYN retransmission timeout: a connect that took this long sent two SYNs. */
+  static final Duration SYN_RETRANSMITTED = Duration.ofSeconds(1);
+
+  /** How many times a connection whose SYN went twice is made again; the last one is kept. */
+  static final int REDIALS = 2;
+
   private final Dom0Settings settings;
   private volatile Session session;
   private final List<Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -226,6 +232,14 @@ public final class SshDom0 implements Dom0 {
    * {@code timeout}, as a TCP connect retries its SYN; once dom0 has found it (a late ARP reply
    * makes the entry reachable after the connect failed), once more. A target that answered ARP
    * and refused twice fails.
+   *
+   * <p>A connection that took dom0 {@link #SYN_RETRANSMITTED} or more to open is closed and made
+   * again, at most {@link #REDIALS} times: dom0 sent its SYN more than once, and MirageOS's TCP
+   * (mirage-tcpip 8) answers each SYN of a connection it has not finished with a new initial
+   * sequence number, dropping the old one; dom0 takes the first SYN-ACK, every segment it sends
+   * after is ignored, and the connection hangs until the unikernel resets it (an HTTP client's
+   * "unexpected end of stream") or the read times out. A unikernel held off its CPU for a second
+   * (emulation, a busy Xen host) is enough: it then sees both SYNs at once.
    */
   @Override
   public void carry(Socket local, InetSocketAddress target, Duration timeout) throws IOException {
@@ -233,7 +247,9 @@ public final class SshDom0 implements Dom0 {
         + target.getPort();
     Deadline deadline = Deadline.after(timeout);
     boolean triedResolved = false;
+    int redials = 0;
     while (true) {
+      long opening = System.nanoTime();
       ChannelDirectTCPIP channel;
       try {
         channel = (ChannelDirectTCPIP) session.getStreamForwarder(target.getHostString(),
@@ -267,6 +283,16 @@ public final class SshDom0 implements Dom0 {
           why += "; " + probe(target);
         }
         throw connectFailure(where + ": " + why, e);
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - opening);
+      if (took.compareTo(SYN_RETRANSMITTED) >= 0 && redials < REDIALS && !deadline.expired()) {
+        redials++;
+        channel.disconnect();
+        LOG.log(System.Logger.Level.DEBUG, "dom0 " + describe() + ": the connection to "
+            + target.getHostString() + ":" + target.getPort() + " took " + took.toMillis()
+            + " ms to open, so dom0 sent its SYN again, which MirageOS's TCP answers with a "
+            + "connection that hangs: connecting again");
+        continue;
       }
       String name = "junit-mirage dom0 " + target.getHostString() + ":" + target.getPort();
       pump(name + " up", local.getInputStream(), toTarget, () -> closeQuietly(toTarget));
