@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 class StalledHandshakeIT {
   @Test
   void aRequestWhoseSynWentTwiceIsAnswered() throws Exception {
-    double factor = Double.parseDouble(System.getProperty("junit.mirage.timeoutFactor", "1"));
     MirageUnikernelContainer www =
         new MirageUnikernelContainer("stall", TestLab.unikernel("www.xen")).withMemoryMb(32);
     try (www; SshDom0 observer = TestLab.shared().connect()) {
@@ -40,10 +39,10 @@ class StalledHandshakeIT {
       try {
         // the answer comes at once once the domain runs: a hung connection fails in 10 s, not 30
         OkHttpClient http = u.httpClient().newBuilder()
-            .readTimeout(Duration.ofMillis((long) (10_000 * factor))).build();
+            .readTimeout(TestLab.scaled(Duration.ofSeconds(10))).build();
         reply = CompletableFuture.supplyAsync(() -> get(http, u));
         Awaitility.await("dom0 sending its SYN to " + ip + " again")
-            .atMost(Duration.ofMillis((long) (30_000 * factor)))
+            .atMost(TestLab.scaled(Duration.ofSeconds(30)))
             .pollInterval(Duration.ofMillis(200))
             .until(() -> observer.exec(List.of("ss", "-tni", "state", "syn-sent", "dst", ip),
                 Duration.ofSeconds(30)).stdout().contains("retrans:"));
@@ -51,7 +50,7 @@ class StalledHandshakeIT {
         observer.exec(List.of("xl", "unpause", u.domainName()), Duration.ofSeconds(30))
             .orThrow("xl unpause");
       }
-      assertThat(reply.get((long) (60 * factor), TimeUnit.SECONDS))
+      assertThat(reply.get(TestLab.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS))
           .isEqualTo("200 Hello Mirage World!");
     }
   }

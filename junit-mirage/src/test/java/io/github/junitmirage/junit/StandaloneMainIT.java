@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.junitmirage.lab.TestLab;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,6 @@ class StandaloneMainIT {
 
   @Test
   void jvmExitsWhenMainReturns() throws Exception {
-    double factor = Double.parseDouble(System.getProperty("junit.mirage.timeoutFactor", "1"));
     Path output = java.nio.file.Files.createTempFile("standalone-main-", ".out");
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djunit.mirage.cache=" + System.getProperty("junit.mirage.cache"),
@@ -25,7 +25,7 @@ class StandaloneMainIT {
         TestLab.unikernel("www.xen").toString())
         .redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     // A deadline for a lab boot plus one unikernel, not a measurement.
-    boolean exited = child.waitFor((long) (300 * factor), TimeUnit.SECONDS);
+    boolean exited = child.waitFor(TestLab.scaled(Duration.ofSeconds(300)).toMillis(), TimeUnit.MILLISECONDS);
     if (!exited) {
       child.destroyForcibly().waitFor();
     }

@@ -20,9 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 @org.junit.jupiter.api.parallel.Isolated("a second QEMU beside the shared lab takes the CPU its tests need")
 class LabKeeperIT {
-  private static final double FACTOR =
-      Double.parseDouble(System.getProperty("junit.mirage.timeoutFactor", "1"));
-
   @Test
   void aSecondJvmAttachesAndTheLabStopsOnceTheLastHasGoneAndTheIdleTimePassed() throws Exception {
     Duration idle = Duration.ofSeconds(3);
@@ -79,7 +76,7 @@ class LabKeeperIT {
   }
 
   private static long scaled(Duration d) {
-    return (long) (d.toMillis() * FACTOR);
+    return TestLab.scaled(d).toMillis();
   }
 
   private static Process child(String instance, Duration idle) throws Exception {

@@ -35,6 +35,12 @@ public final class TestLab {
             Long.toString(QemuXenLab.DEFAULT_KEEP_IDLE.toSeconds())))));
   }
 
+  /** {@code d} scaled by this run's {@code junit.mirage.timeoutFactor}, as the library scales its deadlines. */
+  public static Duration scaled(Duration d) {
+    return Duration.ofMillis((long) (d.toMillis()
+        * Double.parseDouble(System.getProperty("junit.mirage.timeoutFactor", "1"))));
+  }
+
   /** QEMU processes using this serial log (not the guard shells, whose arguments name it too). */
   public static long qemuUsing(String serialLog) {
     return ProcessHandle.allProcesses()
