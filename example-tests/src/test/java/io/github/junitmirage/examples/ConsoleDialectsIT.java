@@ -6,13 +6,17 @@ import io.github.junitmirage.Unikernel;
 import io.github.junitmirage.junit.MirageUnikernel;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The address is read from the console whatever the Mirage generation prints: one unikernel per
  * test, each in another dialect, and the injected IP must be the one on its console. Mirage 4 is
  * the real www; Mirage 2 and 3 (Mini-OS, PV) are the lab's stand-in printing their formats, since
- * their toolchains cannot be built here.
+ * their toolchains cannot be built here. Each test has a unikernel of its own, so the three boot
+ * side by side.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ConsoleDialectsIT {
 
   @Test

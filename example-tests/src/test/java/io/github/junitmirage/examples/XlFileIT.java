@@ -8,12 +8,16 @@ import java.io.IOException;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Boots from the xl files that {@code mirage configure -t xen} wrote, as a Mirage project has
  * them: {@code www.xl} (kernel beside it, memory 256, bridge br0) and its template {@code
- * www.xl.in} (with {@code @NAME@}, {@code @KERNEL@}, {@code @MEMORY@}, {@code @NETWORK:0@}).
+ * www.xl.in} (with {@code @NAME@}, {@code @KERNEL@}, {@code @MEMORY@}, {@code @NETWORK:0@}). The
+ * two tests boot side by side.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class XlFileIT {
 
   @Test

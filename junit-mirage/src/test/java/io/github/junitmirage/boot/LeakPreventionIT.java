@@ -23,10 +23,12 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 /**
  * No domain is left behind: not when the test JVM is killed with SIGKILL (dom0's watchdog), not
  * from dead runs (the start-up sweep), and never at the cost of domains that are not ours or that
- * belong to a live run. The class runs beside others on the shared lab: the two tests that prove
- * the watchdog give their run a work folder of its own, where no other run's start-up sweep could
- * do the watchdog's work.
+ * belong to a live run. The class runs beside others on the shared lab, its tests side by side
+ * (most of their time is a watchdog's grace or a boot): the two tests that prove the watchdog give
+ * their run a work folder of its own, where no other run's start-up sweep could do the watchdog's
+ * work.
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class LeakPreventionIT {
   private static QemuXenLab lab;
   private static SshDom0 observer;
