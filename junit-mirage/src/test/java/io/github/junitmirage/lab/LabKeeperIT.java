@@ -16,10 +16,9 @@ import org.junit.jupiter.api.Test;
  * One lab for many JVMs: a second JVM attaches to the lab the first one's keeper started (no
  * second QEMU); the lab lives while any of them does, and stops once none has for the idle time;
  * a keeper that is killed takes its QEMU with it. Each test keeps a lab of its own instance, so
- * the build's shared lab is not touched; they run beside the shared lab's tests.
+ * the build's shared lab is not touched.
  */
-@org.junit.jupiter.api.parallel.ResourceLock(value = TestLab.SNAPSHOT,
-    mode = org.junit.jupiter.api.parallel.ResourceAccessMode.READ)
+@org.junit.jupiter.api.parallel.Isolated("a second QEMU beside the shared lab takes the CPU its tests need")
 class LabKeeperIT {
   @Test
   void aSecondJvmAttachesAndTheLabStopsOnceTheLastHasGoneAndTheIdleTimePassed() throws Exception {

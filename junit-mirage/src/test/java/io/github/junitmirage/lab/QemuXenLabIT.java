@@ -11,14 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
-/**
- * The lab's own failure modes: too slow a boot, and the JVM that started it dying. Each test starts
- * a lab of its own, one after another, beside the shared lab's tests; one replaces the snapshot for
- * a while, so no other test starts a lab meanwhile.
- */
-@ResourceLock(TestLab.SNAPSHOT)
+/** The lab's own failure modes: too slow a boot, and the JVM that started it dying. */
+@org.junit.jupiter.api.parallel.Isolated("a second QEMU beside the shared lab takes the CPU its tests need")
 class QemuXenLabIT {
 
   @Test

@@ -8,12 +8,6 @@ public final class TestLab {
   /** Held by the tests that run or sweep as dom0 user mirage, in its default work folder. */
   public static final String MIRAGE_WORK_FOLDER = "junit-mirage.lab.mirage-work-folder";
 
-  /**
-   * The lab image's snapshot: read by the tests that start a lab of their own beside the shared
-   * one, replaced for a while by the one that proves a bad snapshot is dropped.
-   */
-  public static final String SNAPSHOT = "junit-mirage.lab.snapshot";
-
   private TestLab() {}
 
   public static LabImage image() {
