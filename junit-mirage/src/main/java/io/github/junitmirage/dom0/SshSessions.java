@@ -5,6 +5,14 @@ import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import io.github.junitmirage.Dom0ConnectionException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.pollinterval.FibonacciPollInterval;
 
 /** Opens and logs in a JSch session, turning JSch's terse failures into what to fix. */
 final class SshSessions {
@@ -12,26 +20,85 @@ final class SshSessions {
 
   private SshSessions() {}
 
+  /**
+   * Connects and logs in within the connect timeout. A connection that sshd closes before its
+   * greeting is tried again until then: OpenSSH drops new connections at random once more than
+   * {@code MaxStartups} (10 by default) are still unauthenticated, which one build starting many
+   * JVMs or test classes at once reaches on a slow dom0. Every other failure ends at once.
+   */
   static Session open(Dom0Settings s) {
-    JSch jsch = new JSch();
+    long deadline = System.nanoTime() + s.connectTimeout().toNanos();
+    AtomicReference<JSchException> dropped = new AtomicReference<>();
+    AtomicInteger drops = new AtomicInteger();
     try {
-      Identities.configure(jsch, s);
-      Session session = jsch.getSession(s.user(), s.host(), s.port());
-      configureHostKeyCheck(jsch, session, s);
-      session.setConfig("PreferredAuthentications", "publickey");
-      // JSch's session thread must not keep a JVM alive after main returns.
-      session.setDaemonThread(true);
-      session.setTimeout((int) s.connectTimeout().toMillis());
-      session.connect((int) s.connectTimeout().toMillis());
-      // JSch sends a keep-alive when a read times out, so the read timeout must be the interval
-      // (setServerAliveInterval sets both); after three unanswered ones it disconnects,
-      // and a silent partition ends every channel instead of hanging for hours.
-      session.setServerAliveInterval((int) s.aliveInterval().toMillis());
-      session.setServerAliveCountMax(Dom0Settings.ALIVE_COUNT_MAX);
-      return session;
-    } catch (JSchException e) {
-      throw explain(s, e);
+      return Awaitility.await("an SSH connection to dom0 " + s.describe())
+          .atMost(s.connectTimeout())
+          .pollDelay(Duration.ZERO)
+          .pollInterval(SshSessions::spread)
+          .pollInSameThread()
+          .until(() -> {
+            try {
+              return attempt(s, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (JSchException e) {
+              if (!droppedBeforeGreeting(e)) {
+                throw explain(s, e);
+              }
+              dropped.set(e);
+              LOG.log(System.Logger.Level.INFO, "dom0 " + s.describe() + " closed connection "
+                  + drops.incrementAndGet() + " before its SSH greeting (sshd's MaxStartups, too "
+                  + "many connections still logging in?); trying again");
+              return null;
+            }
+          }, Objects::nonNull);
+    } catch (ConditionTimeoutException e) {
+      if (dropped.get() == null) {
+        throw new Dom0ConnectionException("dom0 " + s.describe() + " did not answer within "
+            + s.connectTimeout() + ": is the address right?", e);
+      }
+      throw new Dom0ConnectionException("dom0 " + s.describe() + " closed all " + drops.get()
+          + " connections junit-mirage opened within " + s.connectTimeout() + " before its SSH "
+          + "greeting: its sshd drops new connections while more than MaxStartups (default 10) are "
+          + "still logging in; open fewer at once, or raise MaxStartups in sshd_config ("
+          + dropped.get().getMessage() + ")", dropped.get());
     }
+  }
+
+  /**
+   * Fibonacci-spaced attempts (55, 89, 144 ms, ...), each pause stretched at random by up to half:
+   * connections dropped together must not come back together, or sshd drops them again.
+   */
+  private static Duration spread(int attempt, Duration previous) {
+    Duration base = FIBONACCI.next(attempt, previous);
+    return base.plusMillis(java.util.concurrent.ThreadLocalRandom.current()
+        .nextLong(base.toMillis() / 2 + 1));
+  }
+
+  private static final FibonacciPollInterval FIBONACCI =
+      FibonacciPollInterval.fibonacci(10, TimeUnit.MILLISECONDS);
+
+  /** What OpenSSH's MaxStartups looks like to JSch: the socket closed before the version line. */
+  private static boolean droppedBeforeGreeting(JSchException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("connection is closed by foreign host")
+        || (e.getCause() instanceof java.net.SocketException && m.contains("Connection reset"));
+  }
+
+  private static Session attempt(Dom0Settings s, long timeoutMillis) throws JSchException {
+    JSch jsch = new JSch();
+    Identities.configure(jsch, s);
+    Session session = jsch.getSession(s.user(), s.host(), s.port());
+    configureHostKeyCheck(jsch, session, s);
+    session.setConfig("PreferredAuthentications", "publickey");
+    // JSch's session thread must not keep a JVM alive after main returns.
+    session.setDaemonThread(true);
+    session.setTimeout((int) s.connectTimeout().toMillis());
+    session.connect((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+    // JSch sends a keep-alive when a read times out, so the read timeout must be the interval
+    // (setServerAliveInterval sets both); after three unanswered ones it disconnects,
+    // and a silent partition ends every channel instead of hanging for hours.
+    session.setServerAliveInterval((int) s.aliveInterval().toMillis());
+    session.setServerAliveCountMax(Dom0Settings.ALIVE_COUNT_MAX);
+    return session;
   }
 
   private static void configureHostKeyCheck(JSch jsch, Session session, Dom0Settings s)

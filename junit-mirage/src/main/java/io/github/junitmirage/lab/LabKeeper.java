@@ -140,11 +140,16 @@ public final class LabKeeper {
   /** This library's classes and JSch's, wherever they were loaded from. */
   private static String classPath() {
     List<String> entries = new ArrayList<>();
-    for (Class<?> c : List.of(LabKeeper.class, com.jcraft.jsch.JSch.class)) {
+    // The library, and what its SSH connections need: JSch, and Awaitility (with Hamcrest) for
+    // the connections sshd drops before its greeting.
+    for (String c : List.of(LabKeeper.class.getName(), "com.jcraft.jsch.JSch",
+        "org.awaitility.Awaitility", "org.hamcrest.Matcher")) {
       try {
-        entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-      } catch (java.net.URISyntaxException | RuntimeException e) {
-        throw new MirageException("cannot tell where " + c.getName() + " was loaded from, so "
+        Class<?> loaded = Class.forName(c, false, LabKeeper.class.getClassLoader());
+        entries.add(Path.of(loaded.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString());
+      } catch (ClassNotFoundException | java.net.URISyntaxException | RuntimeException e) {
+        throw new MirageException("cannot tell where " + c + " was loaded from, so "
             + "cannot start the lab keeper: " + e + " (junit.mirage.lab.keepIdleSeconds=0 gives "
             + "this JVM a lab of its own)", e);
       }

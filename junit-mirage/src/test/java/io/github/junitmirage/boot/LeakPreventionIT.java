@@ -56,14 +56,16 @@ class LeakPreventionIT {
 
   @Test
   void killedJvmLeavesNoDomainBehind() throws Exception {
+    Path childErr = java.nio.file.Files.createTempFile("kill-nine-child", ".err");
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), KillNineChild.class.getName(),
         Integer.toString(lab.sshPort()), lab.image().dir().toString(), ownFolder("killed"),
         TestLab.unikernel("www.xen").toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .redirectError(childErr.toFile()).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     String ready = out.readLine();
-    assertThat(ready).as("child's first line").startsWith("READY ");
+    assertThat(ready).as(() -> "child's first line; its stderr:\n" + readQuietly(childErr))
+        .startsWith("READY ");
     String victim = ready.split(" ")[1];
     String tag = ready.split(" ")[2];
     assertThat(domains()).contains(victim);
@@ -213,6 +215,14 @@ class LeakPreventionIT {
       u.close();
     }
     assertThat(domains()).doesNotContain(name);
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 
   /** The project's real MirageOS www. */

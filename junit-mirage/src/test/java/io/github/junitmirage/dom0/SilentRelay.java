@@ -11,13 +11,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on 127.0.0.1 that can go silent: after {@link #freeze()} it keeps every connection
- * open but forwards nothing, as a network partition looks to both ends (no FIN, no RST).
+ * open but forwards nothing, as a network partition looks to both ends (no FIN, no RST). It can
+ * also close connections as soon as they arrive, as OpenSSH does past its {@code MaxStartups}.
  */
 public final class SilentRelay implements AutoCloseable {
   private final ServerSocket server;
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean frozen;
+  private final java.util.concurrent.atomic.AtomicInteger toDrop =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private SilentRelay(int target) throws IOException {
     this.server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
@@ -41,10 +44,19 @@ public final class SilentRelay implements AutoCloseable {
     frozen = true;
   }
 
+  /** The next {@code n} connections are closed right after they are accepted, before any byte. */
+  public void dropNext(int n) {
+    toDrop.set(n);
+  }
+
   private void accept() {
     try {
       while (true) {
         Socket client = server.accept();
+        if (toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          client.close();
+          continue;
+        }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         sockets.add(client);
         sockets.add(upstream);

@@ -32,6 +32,37 @@ class SshDom0Tests {
   }
 
   @Test
+  void connectionsClosedBeforeTheGreetingAreTriedAgain() throws Exception {
+    try (SilentRelay maxStartups = SilentRelay.to(fake.port())) {
+      maxStartups.dropNext(3);
+      try (SshDom0 dom0 = SshDom0.connect(withConnectTimeout(fake.settings(), maxStartups.port(),
+          Duration.ofSeconds(20)))) {
+        assertThat(dom0.exec(List.of("echo", "in"), Duration.ofSeconds(5)).stdout())
+            .isEqualTo("echo|in\n");
+      }
+    }
+  }
+
+  @Test
+  void aDom0ThatClosesEveryConnectionBeforeTheGreetingIsNamed() throws Exception {
+    try (SilentRelay maxStartups = SilentRelay.to(fake.port())) {
+      maxStartups.dropNext(Integer.MAX_VALUE);
+      assertThatThrownBy(() -> SshDom0.connect(withConnectTimeout(fake.settings(),
+          maxStartups.port(), Duration.ofSeconds(2))))
+          .isInstanceOf(Dom0ConnectionException.class)
+          .hasMessageContaining("closed all")
+          .hasMessageContaining("before its SSH greeting")
+          .hasMessageContaining("MaxStartups");
+    }
+  }
+
+  private static Dom0Settings withConnectTimeout(Dom0Settings s, int port, Duration timeout) {
+    return new Dom0Settings(s.host(), port, s.user(), s.keyFile(), s.knownHosts(),
+        s.pinnedHostKey(), s.insecureAcceptAnyHostKey(), s.sudo(), s.workDir(), timeout,
+        s.aliveInterval(), s.keyPassphrase(), s.agentSocket());
+  }
+
+  @Test
   void runsCommandsWithPinnedHostKey() {
     try (SshDom0 dom0 = SshDom0.connect(fake.settings())) {
       ExecResult r = dom0.exec(List.of("echo", "two words", "it's"), Duration.ofSeconds(5));

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
  * The lab's real OpenSSH told to allow fewer sessions per connection than junit-mirage's budget
  * of {@value SshDom0#CHANNELS_PER_CONNECTION}, as an administrator may set it. OpenSSH refuses
  * the channel over the limit and keeps the connection (MINA, behind FakeDom0, ends the whole
- * session instead, so only a real sshd shows this).
+ * session instead, so only a real sshd shows this). And told to let fewer connections log in at
+ * once than a build opens, which it answers by closing them before its greeting.
  */
-@org.junit.jupiter.api.parallel.Isolated("it reloads the shared lab's sshd with a low MaxSessions")
+@org.junit.jupiter.api.parallel.Isolated("it reloads the shared lab's sshd with a low MaxSessions or MaxStartups")
 class SshSessionLimitIT {
   private static final String DROP_IN = "/etc/ssh/sshd_config.d/00-junit-mirage-test.conf";
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -75,8 +76,50 @@ class SshSessionLimitIT {
     }
   }
 
+  @Test
+  void aConnectionDroppedPastMaxStartupsIsTriedAgainUntilSshdTakesIt() throws Exception {
+    // One unauthenticated connection at a time, and a raw TCP one holding that place: sshd closes
+    // every other connection before its greeting, as it does past its default of 10 at random.
+    limit("MaxStartups 1");
+    List<String> drops = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("junit-mirage.dom0");
+    java.util.logging.Handler seen = new java.util.logging.Handler() {
+      @Override public void publish(java.util.logging.LogRecord r) {
+        if (r.getMessage().contains("before its SSH greeting")) {
+          drops.add(r.getMessage());
+        }
+      }
+      @Override public void flush() {}
+      @Override public void close() {}
+    };
+    log.addHandler(seen);
+    java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (java.net.Socket hog = new java.net.Socket("127.0.0.1", lab.sshPort())) {
+      hog.setSoTimeout((int) WAIT.toMillis());
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(hog.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine()).startsWith("SSH-2.0-");
+      java.util.concurrent.Future<String> answer = thread.submit(() -> {
+        try (SshDom0 dom0 = lab.connect()) {
+          return dom0.exec(List.of("echo", "in"), WAIT).orThrow("echo").stdout();
+        }
+      });
+      org.awaitility.Awaitility.await("sshd dropping junit-mirage's connection").atMost(WAIT)
+          .until(() -> !drops.isEmpty() || answer.isDone());
+      assertThat(answer.isDone()).as("connected while sshd's only place was taken").isFalse();
+      hog.close();
+      assertThat(answer.get()).isEqualTo("in\n");
+    } finally {
+      log.removeHandler(seen);
+      thread.shutdownNow();
+    }
+  }
+
   private void limitSessions(int max) {
-    admin.exec(List.of("sh", "-c", "echo \"MaxSessions " + max + "\" >" + DROP_IN), WAIT)
+    limit("MaxSessions " + max);
+  }
+
+  private void limit(String line) {
+    admin.exec(List.of("sh", "-c", "echo \"" + line + "\" >" + DROP_IN), WAIT)
         .orThrow("writing " + DROP_IN);
     reloadSshd();
   }
