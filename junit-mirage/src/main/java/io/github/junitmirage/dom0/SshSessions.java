@@ -17,6 +17,8 @@ import org.awaitility.pollinterval.FibonacciPollInterval;
 /** Opens and logs in a JSch session, turning JSch's terse failures into what to fix. */
 final class SshSessions {
   private static final System.Logger LOG = System.getLogger("junit-mirage.dom0");
+  private static final FibonacciPollInterval FIBONACCI =
+      FibonacciPollInterval.fibonacci(10, TimeUnit.MILLISECONDS);
 
   private SshSessions() {}
 
@@ -51,10 +53,7 @@ final class SshSessions {
             }
           }, Objects::nonNull);
     } catch (ConditionTimeoutException e) {
-      if (dropped.get() == null) {
-        throw new Dom0ConnectionException("dom0 " + s.describe() + " did not answer within "
-            + s.connectTimeout() + ": is the address right?", e);
-      }
+      // Only drops come back for another attempt; any other failure, a timeout too, ended above.
       throw new Dom0ConnectionException("dom0 " + s.describe() + " closed all " + drops.get()
           + " connections junit-mirage opened within " + s.connectTimeout() + " before its SSH "
           + "greeting: its sshd drops new connections while more than MaxStartups (default 10) are "
@@ -72,9 +71,6 @@ final class SshSessions {
     return base.plusMillis(java.util.concurrent.ThreadLocalRandom.current()
         .nextLong(base.toMillis() / 2 + 1));
   }
-
-  private static final FibonacciPollInterval FIBONACCI =
-      FibonacciPollInterval.fibonacci(10, TimeUnit.MILLISECONDS);
 
   /** What OpenSSH's MaxStartups looks like to JSch: the socket closed before the version line. */
   private static boolean droppedBeforeGreeting(JSchException e) {

@@ -137,11 +137,12 @@ public final class LabKeeper {
     }
   }
 
-  /** This library's classes and JSch's, wherever they were loaded from. */
+  /**
+   * This library's classes and what its SSH connections need (JSch, and Awaitility with Hamcrest
+   * for connections sshd drops before its greeting), wherever they were loaded from.
+   */
   private static String classPath() {
     List<String> entries = new ArrayList<>();
-    // The library, and what its SSH connections need: JSch, and Awaitility (with Hamcrest) for
-    // the connections sshd drops before its greeting.
     for (String c : List.of(LabKeeper.class.getName(), "com.jcraft.jsch.JSch",
         "org.awaitility.Awaitility", "org.hamcrest.Matcher")) {
       try {
