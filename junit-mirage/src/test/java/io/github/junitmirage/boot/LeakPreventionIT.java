@@ -29,6 +29,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * work.
  */
 @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
+@org.junit.jupiter.api.Order(1) // the longest lab test classes start first (pom.xml)
 class LeakPreventionIT {
   private static QemuXenLab lab;
   private static SshDom0 observer;
