@@ -254,8 +254,20 @@ class FaultsIT {
   private static void nothingFailed(EngineExecutionResults results) {
     assertThat(results.allEvents().failed().stream()
         .map(e -> e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
-            .map(String::valueOf).orElse(String.valueOf(e)))
+            .map(FaultsIT::withCauses).orElse(String.valueOf(e)))
         .toList()).as("failures of the run").isEmpty();
+  }
+
+  /** The failure and its causes, a line each (a JUnitException's own message rarely says why). */
+  private static String withCauses(Throwable t) {
+    StringBuilder b = new StringBuilder(String.valueOf(t));
+    for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+      b.append("\n  caused by: ").append(c);
+    }
+    for (Throwable s : t.getSuppressed()) {
+      b.append("\n  suppressed: ").append(s);
+    }
+    return b.toString();
   }
 
   private static EngineExecutionResults uploadRun(Path kernel) {
