@@ -9,7 +9,9 @@ import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.xen.XlConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import okhttp3.OkHttpClient;
 
 /**
@@ -26,6 +28,36 @@ public final class UnikernelLauncher {
 
   private static long millis(long from, long to) {
     return (to - from) / 1_000_000;
+  }
+
+  /** A domain's name and MAC, for one attempt at a boot. */
+  public record Domain(String name, String mac) {}
+
+  /**
+   * Boots {@code spec} as {@code first}. A boot that times out is tried again on a fresh domain
+   * ({@code fresh} names it, given the attempt's number, 2 and on) while {@code attempts} allows,
+   * each attempt logged; the last failure carries the earlier ones as suppressed exceptions.
+   * Crashes, exits and lost connections are never retried.
+   */
+  public static RunningUnikernel launch(UnikernelSpec spec, Dom0Session session,
+      OkHttpClient http, Domain first, int attempts, IntFunction<Domain> fresh) {
+    List<UnikernelStartupException.TimedOut> earlier = new ArrayList<>();
+    Domain domain = first;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return launch(spec, session, http, domain.name(), domain.mac());
+      } catch (UnikernelStartupException.TimedOut e) {
+        if (attempt >= attempts) {
+          earlier.forEach(e::addSuppressed);
+          throw e;
+        }
+        earlier.add(e);
+        LOG.log(System.Logger.Level.WARNING, "startup attempt " + attempt + " of " + attempts
+            + " timed out, trying a fresh domain: "
+            + e.getMessage().strip().lines().findFirst().orElse(""));
+        domain = fresh.apply(attempt + 1);
+      }
+    }
   }
 
   public static RunningUnikernel launch(UnikernelSpec spec, Dom0Session session,

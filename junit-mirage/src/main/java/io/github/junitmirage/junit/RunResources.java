@@ -1,6 +1,5 @@
 package io.github.junitmirage.junit;
 
-import io.github.junitmirage.UnikernelStartupException;
 import io.github.junitmirage.boot.Dom0Session;
 import io.github.junitmirage.boot.HttpClients;
 import io.github.junitmirage.boot.RunningUnikernel;
@@ -18,9 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,8 +26,6 @@ import okhttp3.OkHttpClient;
 
 /** What one engine run shares: the dom0 session (one SSH connection) and the HTTP client. */
 final class RunResources implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger("junit-mirage");
-
   private final QemuXenLab lab;
   private final Dom0Session session;
   private final OkHttpClient http;
@@ -167,31 +162,14 @@ final class RunResources implements AutoCloseable {
   }
 
   /**
-   * Boots {@code spec} as {@code domain}. A boot that times out is tried again on a fresh domain
-   * (new name, and a new MAC unless the spec fixes one) while {@link
-   * MirageSettings#STARTUP_ATTEMPTS} allows, each attempt logged; the last failure carries the
-   * earlier ones as suppressed exceptions. Crashes, exits and lost connections are never retried.
+   * Boots {@code spec} as {@code domain}, a boot that times out tried again while {@link
+   * MirageSettings#STARTUP_ATTEMPTS} allows on a fresh domain: a new name, and a new MAC unless
+   * the spec fixes one.
    */
   RunningUnikernel launch(UnikernelSpec spec, String domain, String mac) {
-    List<UnikernelStartupException.TimedOut> earlier = new ArrayList<>();
-    String name = domain;
-    String address = mac;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return UnikernelLauncher.launch(spec, session, http, name, address);
-      } catch (UnikernelStartupException.TimedOut e) {
-        if (attempt >= startupAttempts) {
-          earlier.forEach(e::addSuppressed);
-          throw e;
-        }
-        earlier.add(e);
-        LOG.log(System.Logger.Level.WARNING, "startup attempt " + attempt + " of "
-            + startupAttempts + " timed out, trying a fresh domain: "
-            + e.getMessage().strip().lines().findFirst().orElse(""));
-        name = nextDomainName(spec.name());
-        address = spec.mac().orElseGet(this::nextMac);
-      }
-    }
+    return UnikernelLauncher.launch(spec, session, http, new UnikernelLauncher.Domain(domain, mac),
+        startupAttempts, attempt -> new UnikernelLauncher.Domain(nextDomainName(spec.name()),
+            spec.mac().orElseGet(this::nextMac)));
   }
 
   /** A locally administered unicast MAC not handed out before in this run. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.junitmirage.dom0.Dom0;
 import io.github.junitmirage.dom0.SshDom0;
+import io.github.junitmirage.junit.MirageSettings;
 import io.github.junitmirage.lab.LabSmoke;
 import io.github.junitmirage.lab.QemuXenLab;
 import io.github.junitmirage.lab.TestLab;
@@ -42,9 +43,7 @@ class LeakPreventionIT {
     observer = lab.connect();
     live = Dom0Session.open(lab.connect(), false, QemuXenLab.WORK_DIR, Timeouts.of(1));
     // (its launch puts www.xen into the shared image cache, where createRaw finds it)
-    liveDomain = UnikernelLauncher.launch(www(), live,
-        HttpClients.throughDom0(live.dom0(), live.timeouts()), live.tag().domainName("bystander"),
-        "02:00:00:00:02:01");
+    liveDomain = TestLab.bootWww(live, "bystander", "02:00:00:00:02:01");
     createRaw(observer, "notours");
   }
 
@@ -59,9 +58,11 @@ class LeakPreventionIT {
   void killedJvmLeavesNoDomainBehind() throws Exception {
     Path childErr = java.nio.file.Files.createTempFile("kill-nine-child", ".err");
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djunit.mirage.cache=" + System.getProperty("junit.mirage.cache"),
+        "-D" + MirageSettings.STARTUP_ATTEMPTS + "="
+            + System.getProperty(MirageSettings.STARTUP_ATTEMPTS, "1"),
         "-cp", System.getProperty("java.class.path"), KillNineChild.class.getName(),
-        Integer.toString(lab.sshPort()), lab.image().dir().toString(), ownFolder("killed"),
-        TestLab.unikernel("www.xen").toString())
+        Integer.toString(lab.sshPort()), lab.image().dir().toString(), ownFolder("killed"))
         .redirectError(childErr.toFile()).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     String ready = out.readLine();
@@ -100,9 +101,7 @@ class LeakPreventionIT {
           Duration.ofSeconds(1));
       Dom0Session cut = Dom0Session.open(SshDom0.connect(s), false, ownFolder("cut"),
           Timeouts.of(1).withWatchdogGrace(grace));
-      RunningUnikernel u = UnikernelLauncher.launch(www(), cut,
-          HttpClients.throughDom0(cut.dom0(), cut.timeouts()), cut.tag().domainName("cutoff"),
-          "02:00:00:00:02:04");
+      RunningUnikernel u = TestLab.bootWww(cut, "cutoff", "02:00:00:00:02:04");
       assertThat(domains()).contains(u.domainName());
 
       long t0 = System.nanoTime();
@@ -202,10 +201,8 @@ class LeakPreventionIT {
 
   @Test
   void staleDomainOfTheSameNameDoesNotMakeCreateFail() {
-    String name = live.tag().domainName("again");
     // The run's own leftover of that name, as a domain kept by an earlier failure would be.
-    UnikernelLauncher.launch(www(), live,
-        HttpClients.throughDom0(live.dom0(), live.timeouts()), name, "02:00:00:00:02:03");
+    String name = TestLab.bootWww(live, "again", "02:00:00:00:02:03").domainName();
     assertThat(domains()).contains(name);
     RunningUnikernel u = UnikernelLauncher.launch(www(), live,
         HttpClients.throughDom0(live.dom0(), live.timeouts()), name, "02:00:00:00:02:02");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class LabKeeperIT {
   @Test
   void aSecondJvmAttachesAndTheLabStopsOnceTheLastHasGoneAndTheIdleTimePassed() throws Exception {
-    Duration idle = Duration.ofSeconds(3);
+    Duration idle = Duration.ofSeconds(1);
     QemuXenLab mine = LabKeeper.attach(TestLab.image(), LabOptions.defaults(), idle, "it-idle");
     Process other = child("it-idle", idle);
     String[] up = new BufferedReader(new InputStreamReader(other.getInputStream(),

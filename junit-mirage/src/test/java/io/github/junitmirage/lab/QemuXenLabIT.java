@@ -28,10 +28,8 @@ class QemuXenLabIT {
       assertThat(Math.abs(skew)).as("dom0's clock against ours, in seconds").isLessThanOrEqualTo(5);
       try (io.github.junitmirage.boot.Dom0Session session = io.github.junitmirage.boot.Dom0Session
           .open(dom0, false, QemuXenLab.WORK_DIR, io.github.junitmirage.boot.Timeouts.of(1))) {
-        io.github.junitmirage.boot.RunningUnikernel u = io.github.junitmirage.boot.UnikernelLauncher
-            .launch(LabSmoke.standIn(lab.image()), session, io.github.junitmirage.boot.HttpClients
-                .throughDom0(session.dom0(), session.timeouts()), session.tag().domainName("restored"),
-                "02:00:00:00:03:01");
+        io.github.junitmirage.boot.RunningUnikernel u =
+            TestLab.bootWww(session, "restored", "02:00:00:00:03:01");
         assertThat(u.console()).anyMatch(l -> l.contains("Lease obtained!"));
         u.close();
       }

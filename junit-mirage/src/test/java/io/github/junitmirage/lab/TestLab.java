@@ -28,6 +28,24 @@ public final class TestLab {
     return p;
   }
 
+  /**
+   * Boots the project's real www on {@code session} as {@code name} with {@code mac} where booting
+   * is a test's set-up, not its subject: a boot that times out (the hang of nested emulation, see
+   * the README) is tried again as {@code junit.mirage.startupAttempts} allows (the build sets 2),
+   * as {@code name-2} with the same MAC, as the extension does for the tests it boots for.
+   */
+  public static io.github.junitmirage.boot.RunningUnikernel bootWww(
+      io.github.junitmirage.boot.Dom0Session session, String name, String mac) {
+    return io.github.junitmirage.boot.UnikernelLauncher.launch(LabSmoke.real(unikernel("www.xen")),
+        session, io.github.junitmirage.boot.HttpClients.throughDom0(session.dom0(),
+            session.timeouts()),
+        new io.github.junitmirage.boot.UnikernelLauncher.Domain(session.tag().domainName(name), mac),
+        Integer.parseInt(System.getProperty(
+            io.github.junitmirage.junit.MirageSettings.STARTUP_ATTEMPTS, "1")),
+        attempt -> new io.github.junitmirage.boot.UnikernelLauncher.Domain(
+            session.tag().domainName(name + "-" + attempt), mac));
+  }
+
   /** The lab of this build's JVMs (see LabKeeper), started if none runs yet. */
   public static QemuXenLab shared() {
     return QemuXenLab.shared(image(), LabOptions.defaults(), Duration.ofSeconds(Long.parseLong(
