@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -29,10 +30,19 @@ import org.junit.platform.testkit.engine.EventType;
  * its cause is printed (FAULT lines) for docs/FAULTS.md, not asserted. The faults run side by
  * side (as many at once as the lab tests' parallelism allows; most of them wait on a deadline or a
  * crash, not on dom0's CPU), beside other classes: each checks its own domains only.
+ *
+ * <p>The order puts the longest faults at both ends of the list: the thread running this class
+ * takes its methods from the end (the last forked first), threads that come to help take them
+ * from the front. The longest ones (a 45 s and a 20 s deadline, mostly waited out with dom0 idle)
+ * so start while the other lab classes still keep the CPU busy, instead of ending the build alone.
  */
 @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 @org.junit.jupiter.api.Order(2) // the longest lab test classes start first (pom.xml)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class FaultsIT {
+  /** The ends of the method list (see above); the rest keep {@link Order#DEFAULT}. */
+  private static final int LAST = Order.DEFAULT + 10;
+
   private static final String LAB = "${lab}/standin-vmlinux";
   private static final String INITRD = "${lab}/standin-initrd.img";
   private static final String WWW = "${junit.mirage.cache}/unikernels/www.xen";
@@ -83,6 +93,7 @@ class FaultsIT {
   }
 
   @Test
+  @Order(2)
   void kernelPanicLeavesACrashedDomain() {
     Failure f = run(PanicTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.Crashed.class);
@@ -141,6 +152,7 @@ class FaultsIT {
   }
 
   @Test
+  @Order(LAST)
   void neverGetsALease() {
     Failure f = run(NoLeaseTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
@@ -154,6 +166,7 @@ class FaultsIT {
   }
 
   @Test
+  @Order(LAST - 2)
   void hangsSilently() {
     Failure f = run(HangTestCase.class);
     assertThat(f.error()).isInstanceOf(UnikernelStartupException.TimedOut.class);
@@ -198,6 +211,7 @@ class FaultsIT {
   }
 
   @Test
+  @Order(3)
   void failedTestKeepsEvidenceAndTheDomain() {
     Failure f = run(EvidenceTestCase.class);
     assertThat(f.error()).isInstanceOf(AssertionError.class).hasMessage("the test under test fails");
@@ -211,6 +225,7 @@ class FaultsIT {
   }
 
   @Test
+  @Order(1)
   void crashAfterBootIsSeenByTheTest() {
     EngineExecutionResults results = engine(CrashLaterTestCase.class);
     nothingFailed(results);
@@ -219,6 +234,7 @@ class FaultsIT {
   }
 
   @Test
+  @Order(LAST - 1)
   void kernelsNotOnDom0AreUploadedOnceIntoTheImageCacheThatOutlivesRuns() throws Exception {
     Path copy = java.nio.file.Files.createTempDirectory("upload").resolve("www.xen");
     java.nio.file.Files.copy(Path.of(System.getProperty("junit.mirage.cache"), "unikernels", "www.xen"), copy);
