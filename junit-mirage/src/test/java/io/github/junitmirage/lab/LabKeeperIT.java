@@ -18,9 +18,7 @@ import org.junit.jupiter.api.Test;
  * a keeper that is killed takes its QEMU with it. Each test keeps a lab of its own instance, so
  * the build's shared lab is not touched.
  */
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.parallel.ResourceLock(value = TestLab.LAB_SNAPSHOT,
-    mode = org.junit.jupiter.api.parallel.ResourceAccessMode.READ)
+@org.junit.jupiter.api.parallel.Isolated("a second QEMU beside the shared lab takes the CPU its tests need")
 class LabKeeperIT {
   @Test
   void aSecondJvmAttachesAndTheLabStopsOnceTheLastHasGoneAndTheIdleTimePassed() throws Exception {

@@ -11,15 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The lab's own failure modes: too slow a boot, and the JVM that started it dying. */
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
+@org.junit.jupiter.api.parallel.Isolated("a second QEMU beside the shared lab takes the CPU its tests need")
 class QemuXenLabIT {
 
   @Test
-  @ResourceLock(value = TestLab.LAB_SNAPSHOT, mode = ResourceAccessMode.READ)
   void aLabFromItsSnapshotHasTheRightClockAndHandsOutLeases() throws Exception {
     TestLab.shared(); // this JVM's lab: booted and saved, or itself from the snapshot
     try (QemuXenLab lab = QemuXenLab.start(TestLab.image(), LabOptions.defaults());
@@ -40,7 +37,6 @@ class QemuXenLabIT {
   }
 
   @Test
-  @ResourceLock(value = TestLab.LAB_SNAPSHOT, mode = ResourceAccessMode.READ_WRITE)
   void aSnapshotQemuCannotStartFromIsDroppedAndTheLabBoots() throws Exception {
     LabImage image = TestLab.image();
     TestLab.shared();
@@ -74,7 +70,6 @@ class QemuXenLabIT {
   }
 
   @Test
-  @ResourceLock(value = TestLab.LAB_SNAPSHOT, mode = ResourceAccessMode.READ)
   void qemuDiesWithTheJvmThatStartedIt() throws Exception {
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), LabChild.class.getName(),

@@ -7,11 +7,6 @@ import java.time.Duration;
 public final class TestLab {
   /** Held by the tests that run or sweep as dom0 user mirage, in its default work folder. */
   public static final String MIRAGE_WORK_FOLDER = "junit-mirage.lab.mirage-work-folder";
-  /**
-   * The lab image's saved snapshot: read by every test that starts a lab of its own (a broken
-   * snapshot would make it boot cold, and save a new one), written by the test that breaks it.
-   */
-  public static final String LAB_SNAPSHOT = "junit-mirage.lab.snapshot";
 
   private TestLab() {}
 
